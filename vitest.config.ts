@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: ['keys', 'card-os', 'validator', 'clearing-house', 'issuance-portal', 'conformance-tests'],
+    passWithNoTests: false,
+  },
+});
