@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', '.onecard/**', '**/*.js', '!eslint.config.js'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', '.onecard/**', '**/.scratch/**', '**/*.js', '!eslint.config.js'] },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
