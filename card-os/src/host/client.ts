@@ -9,7 +9,6 @@
  * error status and any integrity failure end the session; a failed
  * authentication leaves none.
  */
-import { randomBytes } from 'node:crypto';
 import { concatBytes, type CipherName } from '@onecard/keys';
 import { commandSpec, type CommunicationMode, type InsCode } from '../protocol/commands.js';
 import { resolveMode } from '../protocol/mode.js';
@@ -24,6 +23,7 @@ import {
   type SmFailure,
 } from '../sm/index.js';
 import { Ev2Session } from '../sm/session-ev2.js';
+import { secureRandom, type RandomSource } from '../random.js';
 import type { CardChannel } from '../transport/types.js';
 import { HostError } from './errors.js';
 import { transceiveNative } from './transceive.js';
@@ -51,8 +51,6 @@ export interface ExecOptions {
   readonly plainLengthBytes?: number;
 }
 
-export type RandomSource = (lengthBytes: number) => Uint8Array;
-
 export class DesfireClient {
   readonly #channel: CardChannel;
   readonly #random: RandomSource;
@@ -60,7 +58,7 @@ export class DesfireClient {
 
   constructor(channel: CardChannel, options: { random?: RandomSource } = {}) {
     this.#channel = channel;
-    this.#random = options.random ?? ((lengthBytes) => Uint8Array.from(randomBytes(lengthBytes)));
+    this.#random = options.random ?? secureRandom;
   }
 
   get channel(): CardChannel {

@@ -6,12 +6,13 @@ import { concatBytes, readUintLe, uintLe } from '@onecard/keys';
 import { Ins } from '../protocol/commands.js';
 import { encodeKeyCountByte, encodeKeySettings, type AppKeyType, type KeySettings } from '../protocol/key-settings.js';
 import type { CardResult, DesfireClient } from './client.js';
+import { UID_BYTES } from '../sm/index.js';
 import { HostError } from './errors.js';
 import { mapValue } from './result.js';
 
 export const AID_BYTES = 3;
 export const AID_MAX = 0xffffff;
-export const UID_BYTES = 7;
+
 const GET_VERSION_BYTES = 28; // 7 hardware ‖ 7 software ‖ 14 production
 const ISO_FILE_ID_BYTES = 2;
 export const DF_NAME_BYTES_MAX = 16;

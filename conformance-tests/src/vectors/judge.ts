@@ -27,7 +27,17 @@ export type Inputs = Readonly<Record<string, VectorValue>>;
  * fields whose names carry a parameter (e.g. a key version in the name).
  * Returns computed fields: byte strings as hex, numbers/booleans as is.
  */
-export type KindHandler = (inputs: Inputs, expectedFields: readonly string[]) => Record<string, VectorValue>;
+export type KindHandler = (inputs: Inputs, expectedFields: readonly string[], cardRandom: CardRandomReader) => Record<string, VectorValue>;
+
+/**
+ * Randomness the *card* chose in a published trace (its TI, its PDcap2) is
+ * listed among the expected values, not the inputs, yet reproducing the trace
+ * needs it injected exactly like RndB. Handlers may read these fields, and only
+ * these; the vector still passes only if everything derived from them (the
+ * card's encrypted answer, byte for byte) matches.
+ */
+export const CARD_RANDOM_FIELDS: readonly string[] = ['ti', 'pdcap2'];
+export type CardRandomReader = (field: string) => VectorValue | undefined;
 
 export type Verdict =
   | { readonly id: string; readonly kind: string; readonly result: 'pass' }
@@ -52,7 +62,8 @@ export function judgeVector(vector: Vector, handlers: ReadonlyMap<string, KindHa
   const expectedFields = Object.keys(vector.expected);
   let computed: Record<string, VectorValue>;
   try {
-    computed = handler(vector.inputs, expectedFields);
+    const cardRandom: CardRandomReader = (field) => (CARD_RANDOM_FIELDS.includes(field) ? vector.expected[field] : undefined);
+    computed = handler(vector.inputs, expectedFields, cardRandom);
   } catch (error) {
     const message = error instanceof Error ? error.message : 'handler failed';
     return { id, kind, result: 'fail', detail: `error: ${message}` };

@@ -7,8 +7,8 @@ import { allKinds } from './registry.js';
 import { main, runVectorFile } from './run.js';
 
 const PUBLIC_FILE = new URL('../../vectors/desfire-public.json', import.meta.url).pathname;
-/** The kinds issue 2 (keys/) must pass; later issues add the EV1/EV2 kinds. */
-const KEYS_KINDS_REQUIRED = [
+/** Kinds that must pass: keys/ primitives (issue 2) and card-os secure messaging (issue 3). LRP and SDM are optional. */
+const KINDS_REQUIRED = [
   'aes-cmac',
   'cmac-subkeys',
   'tdea-cmac',
@@ -18,6 +18,15 @@ const KEYS_KINDS_REQUIRED = [
   'an10922-diversify-tdea',
   'crc32-desfire',
   'crc16-iso14443a',
+  'ev1-session-key',
+  'ev2-session-keys',
+  'ev2-auth-trace',
+  'ev2-iv',
+  'ev2-cmd-mac',
+  'ev2-full-command',
+  'ev2-full-response',
+  'ev2-changekey',
+  'tmac-session-keys',
 ];
 
 function writeVectors(vectors: unknown[]): string {
@@ -36,7 +45,7 @@ describe('the public DESFire vectors', () => {
   it('fails none', () => {
     expect(verdicts.filter((v) => v.result === 'fail')).toEqual([]);
   });
-  for (const kind of KEYS_KINDS_REQUIRED) {
+  for (const kind of KINDS_REQUIRED) {
     it(`passes every ${kind} vector`, () => {
       const ofKind = verdicts.filter((v) => v.kind === kind);
       expect(ofKind.length).toBeGreaterThan(0);
@@ -58,6 +67,11 @@ describe('judging', () => {
   it('is unsupported, never passed, when a field cannot be computed', () => {
     const verdict = judgeVector({ id: 'a', kind: 'echo', inputs: { x: 'ab' }, expected: { out: 'ab', other: '00' } }, handlers);
     expect(verdict).toMatchObject({ result: 'unsupported', detail: 'cannot compute other' });
+  });
+  it('lets handlers read only the card-random fields among the expected ones', () => {
+    const peek: KindHandler = (_inputs, _fields, cardRandom) => ({ ti: cardRandom('ti') ?? 'none', other: cardRandom('other') ?? 'none' });
+    const verdict = judgeVector({ id: 'a', kind: 'peek', inputs: {}, expected: { ti: 'aabbccdd', other: 'secret' } }, new Map([['peek', peek]]));
+    expect(verdict).toMatchObject({ result: 'fail', detail: 'mismatch in other' });
   });
   it('a mismatch wins over an unsupported field', () => {
     const verdict = judgeVector({ id: 'a', kind: 'echo', inputs: { x: 'ab' }, expected: { out: 'cd', other: '00' } }, handlers);

@@ -1,0 +1,112 @@
+/**
+ * PICC-level information and configuration: GetVersion, GetFreeMemory,
+ * FormatPICC, GetCardUID, SetConfiguration.
+ */
+import { readUintLe, uintLe } from '@onecard/keys';
+import { DesfireStatus } from '../../protocol/status.js';
+import { formattedImage } from '../image/factory.js';
+import { DEFAULT_KEY_LENGTH_BYTES } from '../image/factory.js';
+import { UID_LENGTH_BYTES } from '../limits.js';
+import { atPiccLevel, masterKeyAuthenticated } from './access.js';
+import { fail, ok, persistOutcome, type CommandHandler } from './types.js';
+
+/** GetVersion (MF3DHx2; proxmark3 `hf mfdes info` of EV2 cards): vendor NXP, type DESFire, EV2 versions. */
+export const VERSION_VENDOR_NXP = 0x04;
+export const VERSION_TYPE_DESFIRE = 0x01;
+export const VERSION_SUBTYPE = 0x01;
+export const HW_VERSION_MAJOR_EV2 = 0x12;
+export const HW_VERSION_MINOR_EV2 = 0x00;
+export const SW_VERSION_MAJOR_EV2 = 0x02;
+export const SW_VERSION_MINOR_EV2 = 0x01;
+/** HW: ISO/IEC 14443-2 and -3; SW: ISO/IEC 14443-3 and -4. */
+export const VERSION_PROTOCOL_14443 = 0x05;
+/** Frames 1 and 2 of GetVersion are 7 bytes each; frame 3 carries the rest. */
+export const GET_VERSION_FRAME_SIZES_BYTES: readonly number[] = [7, 7];
+/** GetFreeMemory answers a 3-byte little-endian count. */
+export const FREE_MEMORY_LENGTH_BYTES = 3;
+
+export const getVersion: CommandHandler = {
+  run(ctx, data) {
+    if (data.length !== 0) return fail(DesfireStatus.LENGTH_ERROR);
+    const { image } = ctx;
+    const uid = image.configuration.randomUidEnabled ? new Uint8Array(UID_LENGTH_BYTES) : image.uid;
+    const out = Uint8Array.of(
+      VERSION_VENDOR_NXP, VERSION_TYPE_DESFIRE, VERSION_SUBTYPE, HW_VERSION_MAJOR_EV2, HW_VERSION_MINOR_EV2, image.storageSizeByte, VERSION_PROTOCOL_14443,
+      VERSION_VENDOR_NXP, VERSION_TYPE_DESFIRE, VERSION_SUBTYPE, SW_VERSION_MAJOR_EV2, SW_VERSION_MINOR_EV2, image.storageSizeByte, VERSION_PROTOCOL_14443,
+      ...uid, ...image.batchNo, image.productionWeekBcd, image.productionYearBcd,
+    );
+    return { ...ok(out), leadingFrameSizesBytes: GET_VERSION_FRAME_SIZES_BYTES };
+  },
+};
+
+export const getFreeMemory: CommandHandler = {
+  run(ctx, data) {
+    if (data.length !== 0) return fail(DesfireStatus.LENGTH_ERROR);
+    return ok(uintLe(ctx.image.eepromFreeBytes, FREE_MEMORY_LENGTH_BYTES));
+  },
+};
+
+/** FormatPICC always needs the PICC master key (EV1 remark 3); SetConfiguration can disable it. */
+export const formatPICC: CommandHandler = {
+  run(ctx, data) {
+    if (data.length !== 0) return fail(DesfireStatus.LENGTH_ERROR);
+    if (!atPiccLevel(ctx)) return fail(DesfireStatus.PERMISSION_DENIED);
+    if (!masterKeyAuthenticated(ctx)) return fail(DesfireStatus.AUTHENTICATION_ERROR);
+    if (ctx.image.configuration.formatDisabled) return fail(DesfireStatus.PERMISSION_DENIED);
+    ctx.session.dropTransaction();
+    return persistOutcome(ctx, formattedImage(ctx.image));
+  },
+};
+
+/** GetCardUID: after an EV1 (ISO/AES) or EV2 authentication with any key; answered in full mode. */
+export const getCardUID: CommandHandler = {
+  run(ctx, data) {
+    if (data.length !== 0) return fail(DesfireStatus.LENGTH_ERROR);
+    const auth = ctx.session.auth;
+    if (auth === null) return fail(DesfireStatus.AUTHENTICATION_ERROR);
+    if (auth.scheme === 'd40') return fail(DesfireStatus.PERMISSION_DENIED);
+    return ok(ctx.image.uid.slice());
+  },
+};
+
+/** SetConfiguration options (EV1 remarks; MF3DHx2). */
+export const CONFIG_OPTION_PICC = 0x00;
+export const CONFIG_OPTION_DEFAULT_KEY = 0x01;
+const CONFIG_BIT_FORMAT_DISABLED = 0x01;
+const CONFIG_BIT_RANDOM_UID = 0x02;
+const CONFIG_BITS_KNOWN = CONFIG_BIT_FORMAT_DISABLED | CONFIG_BIT_RANDOM_UID;
+const CONFIG_PICC_LENGTH_BYTES = 1 + 1;
+const CONFIG_DEFAULT_KEY_LENGTH_BYTES = 1 + DEFAULT_KEY_LENGTH_BYTES + 1;
+
+export const setConfiguration: CommandHandler = {
+  run(ctx, data) {
+    const option = data[0];
+    if (option === undefined) return fail(DesfireStatus.LENGTH_ERROR);
+    if (!atPiccLevel(ctx)) return fail(DesfireStatus.PERMISSION_DENIED);
+    if (!masterKeyAuthenticated(ctx)) return fail(DesfireStatus.AUTHENTICATION_ERROR);
+    const { configuration } = ctx.image;
+    switch (option) {
+      case CONFIG_OPTION_PICC: {
+        if (data.length !== CONFIG_PICC_LENGTH_BYTES) return fail(DesfireStatus.LENGTH_ERROR);
+        const bits = readUintLe(data, 1, 1);
+        if ((bits & ~CONFIG_BITS_KNOWN) !== 0) return fail(DesfireStatus.PARAMETER_ERROR);
+        // Both bits are one-way: once set they stay set.
+        const next = {
+          ...configuration,
+          formatDisabled: configuration.formatDisabled || (bits & CONFIG_BIT_FORMAT_DISABLED) !== 0,
+          randomUidEnabled: configuration.randomUidEnabled || (bits & CONFIG_BIT_RANDOM_UID) !== 0,
+        };
+        return persistOutcome(ctx, { ...ctx.image, configuration: next });
+      }
+      case CONFIG_OPTION_DEFAULT_KEY: {
+        if (data.length !== CONFIG_DEFAULT_KEY_LENGTH_BYTES) return fail(DesfireStatus.LENGTH_ERROR);
+        const material = data.slice(1, 1 + DEFAULT_KEY_LENGTH_BYTES);
+        const version = data[1 + DEFAULT_KEY_LENGTH_BYTES] ?? 0;
+        return persistOutcome(ctx, { ...ctx.image, configuration: { ...configuration, defaultKey: { material, version } } });
+      }
+      default:
+        // Option 02 (user ATS) and EV2 options are not emulated.
+        return fail(DesfireStatus.PARAMETER_ERROR);
+    }
+  },
+};
