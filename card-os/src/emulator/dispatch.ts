@@ -10,6 +10,7 @@ import {
   createCyclicRecordFile,
   createLinearRecordFile,
   createStdDataFile,
+  createTransactionMACFile,
   createValueFile,
   deleteFile,
 } from './commands/create-file.js';
@@ -18,6 +19,7 @@ import { changeFileSettings, getFileIDs, getFileSettings, getISOFileIDs } from '
 import { changeKeySettings, getKeySettings, getKeyVersion } from './commands/key-settings.js';
 import { formatPICC, getCardUID, getFreeMemory, getVersion, setConfiguration } from './commands/picc.js';
 import { clearRecordFile, readRecords, updateRecord, writeRecord } from './commands/records.js';
+import { commitReaderID } from './commands/transaction-mac.js';
 import { abortTransaction, commitTransaction } from './commands/transactions.js';
 import type { CommandHandler } from './commands/types.js';
 import { unsupported } from './commands/unsupported.js';
@@ -82,8 +84,7 @@ export function handlerFor(name: CommandName): CommandHandler {
     case 'createCyclicRecordFile':
       return createCyclicRecordFile;
     case 'createTransactionMACFile':
-      // Transaction MAC (TMC/TMV at commit, CommitReaderID) is not emulated yet: refuse rather than keep a file whose MAC is never computed.
-      return unsupported;
+      return createTransactionMACFile;
     case 'deleteFile':
       return deleteFile;
     case 'readData':
@@ -111,7 +112,7 @@ export function handlerFor(name: CommandName): CommandHandler {
     case 'abortTransaction':
       return abortTransaction;
     case 'commitReaderID':
-      return unsupported;
+      return commitReaderID;
     case 'additionalFrame':
       // AF is consumed by the processor's chaining; reaching here means nothing to continue.
       return unsupported;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { NATIVE_COMMAND_FRAME_DATA_BYTES_MAX, NATIVE_RESPONSE_FRAME_DATA_BYTES_MAX } from '../protocol/apdu.js';
 import { APP_KEY_COUNT_MAX } from '../protocol/key-settings.js';
+import { TMI_BLOCK_BYTES } from '../sm/transaction-mac-input.js';
+import { TMC_BYTES, TMRI_BYTES, TMV_BYTES, TRANSACTION_TMC_MAX } from '../sm/transaction-mac.js';
 import { applicationCostBytes, fileCostBytes } from './image/memory.js';
 import * as L from './limits.js';
 
@@ -19,6 +21,16 @@ describe('limits relate as the data sheet says', () => {
     expect(L.EEPROM_FREE_BYTES_EMPTY_8K).toBeLessThan(2 ** (L.STORAGE_SIZE_BYTE_8K >> 1));
     expect(L.COMMAND_ASSEMBLED_BYTES_MAX).toBeGreaterThan(L.EEPROM_FREE_BYTES_EMPTY_8K);
     expect(L.RESPONSE_ASSEMBLED_BYTES_MAX).toBeGreaterThan(L.EEPROM_FREE_BYTES_EMPTY_8K);
+  });
+
+  it('a transaction can MAC many whole-file reads; TMAC fields match sm/', () => {
+    const largestEntryBytes = L.RESPONSE_ASSEMBLED_BYTES_MAX + 2 * TMI_BLOCK_BYTES;
+    expect(L.TRANSACTION_MAC_INPUT_BYTES_MAX).toBeGreaterThanOrEqual(32 * largestEntryBytes);
+    expect(L.TRANSACTION_MAC_INPUT_BYTES_MAX % TMI_BLOCK_BYTES).toBe(0);
+    expect(L.TMAC_COUNTER_LENGTH_BYTES).toBe(TMC_BYTES);
+    expect(L.TMAC_VALUE_LENGTH_BYTES).toBe(TMV_BYTES);
+    expect(L.TMAC_READER_ID_LENGTH_BYTES).toBe(TMRI_BYTES);
+    expect(L.TMAC_COUNTER_MAX).toBe(TRANSACTION_TMC_MAX);
   });
 
   it('memory costs are whole blocks; a Backup file costs twice a Standard file', () => {

@@ -82,3 +82,10 @@ export const TMAC_COUNTER_LENGTH_BYTES = 4;
 export const TMAC_VALUE_LENGTH_BYTES = 8;
 export const TMAC_READER_ID_LENGTH_BYTES = 16;
 export const TMAC_COUNTER_MAX = 0xffff_ffff;
+/**
+ * Bytes of Transaction MAC Input one transaction may collect. A real card
+ * MACs the TMI on the fly and has no such limit; the emulator keeps the TMI
+ * and stops at this bound (64 whole-file reads of an 8 KB card) with
+ * COMMAND_ABORTED, which drops the transaction.
+ */
+export const TRANSACTION_MAC_INPUT_BYTES_MAX = 64 * (RESPONSE_ASSEMBLED_BYTES_MAX + 2 * 16);

@@ -9,6 +9,8 @@
  * Chaining: a command other than AF while the card waits for AF frames ends
  * the chain with COMMAND_ABORTED; an AF with nothing to continue is an
  * ILLEGAL_COMMAND_CODE.
+ * Transaction MAC: a successful command's TMI entry is collected here, on
+ * plain data, before the answer is secure-messaged (transaction-mac-recorder.ts).
  */
 import { concatBytes } from '@onecard/keys';
 import { Ins, commandSpec, type CommandSpec } from '../protocol/commands.js';
@@ -16,8 +18,8 @@ import { resolveMode } from '../protocol/mode.js';
 import { DesfireStatus, isSuccessStatus } from '../protocol/status.js';
 import { handlerFor } from './dispatch.js';
 import { COMMAND_ASSEMBLED_BYTES_MAX, RESPONSE_FRAME_DATA_BYTES_MAX } from './limits.js';
+import { recordTransactionMacInput } from './transaction-mac-recorder.js';
 import type { CardContext, CommandHandler, Outcome, Plan } from './commands/types.js';
-import { commandWireLengthBytes } from './session/wire-length.js';
 
 export interface NativeAnswer {
   readonly data: Uint8Array;
@@ -91,12 +93,11 @@ function begin(ctx: CardContext, spec: CommandSpec, message: Uint8Array): Native
   if (!('handler' in prepared)) return prepared;
   const { plan } = prepared;
   if (plan.plainDataLengthBytes !== undefined) {
-    const expectedBytes = commandWireLengthBytes({
-      channel: ctx.session.auth?.channel ?? null,
-      mode: prepared.commandMode,
-      headerLengthBytes: prepared.headerLengthBytes,
-      plainDataLengthBytes: plan.plainDataLengthBytes,
-    });
+    const channel = ctx.session.auth?.channel;
+    const { headerLengthBytes } = prepared;
+    const dataLengthBytes = Math.max(0, plan.plainDataLengthBytes - headerLengthBytes);
+    // MF2DLHX0 §9.2: the card asks for AF frames until the wrapped command has arrived; sm/ knows its length.
+    const expectedBytes = channel === undefined ? plan.plainDataLengthBytes : channel.commandWireLengthBytes({ mode: prepared.commandMode, headerLengthBytes, dataLengthBytes });
     if (spec.chaining === 'command-af') return receiveFrame(ctx, spec.ins, message, expectedBytes);
   }
   return execute(ctx, spec, prepared, message);
@@ -137,7 +138,8 @@ function execute(ctx: CardContext, spec: CommandSpec, prepared: Prepared, messag
     if (!unwrapped.ok) return errorAnswer(ctx, unwrapped.status);
     plain = concatBytes(unwrapped.header, unwrapped.data);
   }
-  return respond(ctx, spec, prepared.plan, prepared.handler.run(ctx, plain));
+  const outcome = prepared.handler.run(ctx, plain);
+  return respond(ctx, spec, prepared.plan, recordTransactionMacInput(ctx, { spec, command: plain, outcome }));
 }
 
 function respond(ctx: CardContext, spec: CommandSpec, plan: Plan, outcome: Outcome): NativeAnswer {

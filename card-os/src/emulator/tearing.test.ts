@@ -48,6 +48,18 @@ function personalised(): ReadonlyMap<RegionName, Uint8Array> {
   return medium.snapshot();
 }
 
+/** The personalised card plus a Transaction MAC file 0F (Read key 1, CommitReaderID disabled). */
+function personalisedWithTmac(): ReadonlyMap<RegionName, Uint8Array> {
+  const medium = MemoryMedium.from(personalised());
+  const { reader } = openCard(medium);
+  select(reader, 1);
+  expect(reader.authenticateEv2({ method: 'ev2-first', keyNo: 0, key: ZERO_AES_KEY, rndA: RND_A_16 }).status).toBe(OK);
+  expect(reader.send(Ins.CreateTransactionMACFile, { header: hex('0f 00 f01f 02'), data: concatBytes(TM_KEY, hex('01')) }).status).toBe(OK);
+  return medium.snapshot();
+}
+
+const TM_KEY = hex('00112233445566778899aabbccddeeff');
+
 function authApp(reader: TestReader): void {
   select(reader, 1);
   expect(reader.authenticateEv2({ method: 'ev2-first', keyNo: 1, key: ZERO_AES_KEY, rndA: RND_A_16 }).status).toBe(OK);
@@ -58,6 +70,13 @@ const debitWriteRecordCommit: Scenario = (reader) => {
   expect(reader.send(Ins.Debit, { header: hex('02'), data: encodeValueLe(120), fileMode: 'plain' }).status).toBe(OK);
   expect(reader.send(Ins.WriteRecord, { header: hex('04 000000 100000'), data: new Uint8Array(16).fill(0x5a), fileMode: 'plain' }).status).toBe(OK);
   reader.send(Ins.CommitTransaction);
+};
+
+const macedCommit: Scenario = (reader) => {
+  authApp(reader);
+  expect(reader.send(Ins.Debit, { header: hex('02'), data: encodeValueLe(120), fileMode: 'plain' }).status).toBe(OK);
+  expect(reader.send(Ins.WriteRecord, { header: hex('04 000000 100000'), data: new Uint8Array(16).fill(0x5a), fileMode: 'plain' }).status).toBe(OK);
+  reader.send(Ins.CommitTransaction, { header: hex('01') });
 };
 
 const writeStdData: Scenario = (reader) => {
@@ -95,16 +114,17 @@ function imageOf(medium: MemoryMedium): CardImage {
 }
 
 describe('tearing: a power cut after any write step leaves the pre- or the post-change image', () => {
-  const scenarios: readonly (readonly [string, Scenario])[] = [
-    ['Debit + WriteRecord + CommitTransaction', debitWriteRecordCommit],
-    ['WriteData on a Standard data file', writeStdData],
-    ['ChangeKey', changeKey],
-    ['CreateApplication', createApplication],
-    ['FormatPICC', formatPicc],
+  const scenarios: readonly (readonly [string, Scenario, () => ReadonlyMap<RegionName, Uint8Array>])[] = [
+    ['Debit + WriteRecord + CommitTransaction', debitWriteRecordCommit, personalised],
+    ['Debit + WriteRecord + CommitTransaction with a Transaction MAC (TMC, TMV and data together)', macedCommit, personalisedWithTmac],
+    ['WriteData on a Standard data file', writeStdData, personalised],
+    ['ChangeKey', changeKey, personalised],
+    ['CreateApplication', createApplication, personalised],
+    ['FormatPICC', formatPicc, personalised],
   ];
-  for (const [name, scenario] of scenarios) {
+  for (const [name, scenario, personalise] of scenarios) {
     it(name, () => {
-      const base = personalised();
+      const base = personalise();
       const pre = imageOf(MemoryMedium.from(base));
       const full = run(base, scenario, Infinity);
       const post = imageOf(full.medium);
@@ -137,6 +157,22 @@ describe('tearing: a power cut after any write step leaves the pre- or the post-
     expect(reader.send(Ins.CommitTransaction).status).toBe(DesfireStatus.EEPROM_ERROR);
     const file = imageOf(medium).applications[0]?.files.find((f) => f.fileNo === 2);
     expect(file?.kind === 'value' ? file.value : undefined).toBe(500);
+  });
+
+  it('a cut during a MACed commit leaves TMC where it was, with the old value', () => {
+    const medium = MemoryMedium.from(personalisedWithTmac());
+    const { reader } = openCard(new FaultInjectingMedium(medium, { cutAfterStepCount: 3 }));
+    authApp(reader);
+    expect(reader.send(Ins.Debit, { header: hex('02'), data: encodeValueLe(120), fileMode: 'plain' }).status).toBe(OK);
+    expect(reader.send(Ins.CommitTransaction, { header: hex('01') }).status).toBe(DesfireStatus.EEPROM_ERROR);
+    const files = imageOf(medium).applications[0]?.files ?? [];
+    const value = files.find((f) => f.fileNo === 2);
+    const tmac = files.find((f) => f.kind === 'tmac');
+    expect(value?.kind === 'value' ? value.value : undefined).toBe(500);
+    expect(tmac?.kind === 'tmac' ? tmac.tmc : undefined).toBe(0);
+    const uncut = imageOf(run(personalisedWithTmac(), macedCommit, Infinity).medium).applications[0]?.files ?? [];
+    expect(uncut.find((f) => f.kind === 'tmac')).toMatchObject({ tmc: 1 });
+    expect(uncut.find((f) => f.fileNo === 2)).toMatchObject({ value: 380 });
   });
 });
 

@@ -54,10 +54,14 @@ function paddingValid(padded: Uint8Array, from: number): boolean {
   return true;
 }
 
+/** Length `zeroPad` gives `lengthBytes` of data: a block multiple, at least one block (libfreefare padded_data_length). */
+export function zeroPaddedLengthBytes(lengthBytes: number, blockSizeBytes: number): number {
+  return Math.max(blockSizeBytes, Math.ceil(lengthBytes / blockSizeBytes) * blockSizeBytes);
+}
+
 /** Pads with zero bytes to a block multiple (none when aligned; libfreefare padded_data_length). */
 export function zeroPad(data: Uint8Array, blockSizeBytes: number): Uint8Array {
-  const paddedBytes = Math.max(blockSizeBytes, Math.ceil(data.length / blockSizeBytes) * blockSizeBytes);
-  const out = new Uint8Array(paddedBytes);
+  const out = new Uint8Array(zeroPaddedLengthBytes(data.length, blockSizeBytes));
   out.set(data);
   return out;
 }

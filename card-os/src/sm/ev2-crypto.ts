@@ -90,6 +90,11 @@ export function ev2ComputeMac(options: { sesAuthMacKey: Uint8Array; macInput: Ui
   return { cmacFull, macT: truncateMacEv2(cmacFull) };
 }
 
+/** Length of `plaintextLengthBytes` after M2 padding: always at least one byte more, a block multiple (AN12343 §4.3). */
+export function ev2PaddedLengthBytes(plaintextLengthBytes: number): number {
+  return (Math.floor(plaintextLengthBytes / AES_BLOCK_SIZE_BYTES) + 1) * AES_BLOCK_SIZE_BYTES;
+}
+
 /** Pads with ISO 9797-1 M2 (always, a full block when aligned) and encrypts (AN12343 §4.3). */
 export function ev2Encrypt(options: { sesAuthEncKey: Uint8Array; iv: Uint8Array; plaintext: Uint8Array }): Uint8Array {
   const data = padIso9797M2(options.plaintext, { blockSizeBytes: AES_BLOCK_SIZE_BYTES, whenAligned: 'add-block' });

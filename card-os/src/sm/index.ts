@@ -11,6 +11,8 @@ export * from './session-ev2.js';
 export * from './auth-ev1.js';
 export * from './auth-ev2.js';
 export * from './change-key.js';
+export * from './transaction-mac.js';
+export * from './transaction-mac-input.js';
 export {
   EV2_CMD_CTR_MAX,
   EV2_KEY_BYTES,

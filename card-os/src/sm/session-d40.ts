@@ -11,7 +11,7 @@
  */
 import { CIPHERS, cbcEncrypt, concatBytes, crc16Iso14443aBytes, equalBytes, lastBlock, legacyCbc, zeroize } from '@onecard/keys';
 import type { CommunicationMode } from '../protocol/commands.js';
-import { findCrcFrame, zeroPad } from './crc-frame.js';
+import { findCrcFrame, zeroPad, zeroPaddedLengthBytes } from './crc-frame.js';
 import {
   BaseSession,
   type PreformattedResult,
@@ -44,6 +44,13 @@ export class D40Session extends BaseSession {
 
   commandTrailerBytes(mode: CommunicationMode): number {
     return mode === 'mac' ? D40_MAC_BYTES : 0;
+  }
+
+  /** full with data: header ‖ D(data ‖ CRC16 ‖ 00…); mac: header ‖ data ‖ MAC(4); otherwise header ‖ data. */
+  commandWireLengthBytes(options: { mode: CommunicationMode; headerLengthBytes: number; dataLengthBytes: number }): number {
+    const { mode, headerLengthBytes, dataLengthBytes } = options;
+    if (mode === 'full' && dataLengthBytes > 0) return headerLengthBytes + zeroPaddedLengthBytes(dataLengthBytes + CRC16_BYTES, BLOCK_BYTES);
+    return headerLengthBytes + dataLengthBytes + this.commandTrailerBytes(mode);
   }
 
   protected zeroizeKeys(): void {

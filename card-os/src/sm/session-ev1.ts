@@ -13,7 +13,7 @@
  */
 import { CIPHERS, cbcDecrypt, cbcEncrypt, cmacWithIv, concatBytes, crc32DesfireBytes, equalBytes, lastBlock, zeroize, type CipherName } from '@onecard/keys';
 import type { CommunicationMode } from '../protocol/commands.js';
-import { findCrcFrame, zeroPad } from './crc-frame.js';
+import { findCrcFrame, zeroPad, zeroPaddedLengthBytes } from './crc-frame.js';
 import {
   BaseSession,
   type PreformattedResult,
@@ -50,6 +50,13 @@ export class Ev1Session extends BaseSession {
 
   commandTrailerBytes(mode: CommunicationMode): number {
     return mode === 'mac' ? EV1_MAC_BYTES : 0;
+  }
+
+  /** full with data: header ‖ E(data ‖ CRC32 ‖ 00…); mac: header ‖ data ‖ CMAC[0..8); otherwise header ‖ data. */
+  commandWireLengthBytes(options: { mode: CommunicationMode; headerLengthBytes: number; dataLengthBytes: number }): number {
+    const { mode, headerLengthBytes, dataLengthBytes } = options;
+    if (mode === 'full' && dataLengthBytes > 0) return headerLengthBytes + zeroPaddedLengthBytes(dataLengthBytes + CRC32_BYTES, this.#blockSizeBytes);
+    return headerLengthBytes + dataLengthBytes + this.commandTrailerBytes(mode);
   }
 
   protected zeroizeKeys(): void {

@@ -16,6 +16,7 @@ import {
   ev2ComputeMac,
   ev2Decrypt,
   ev2Encrypt,
+  ev2PaddedLengthBytes,
   ev2ResponseMacInput,
 } from './ev2-crypto.js';
 import {
@@ -65,6 +66,13 @@ export class Ev2Session extends BaseSession {
 
   commandTrailerBytes(mode: CommunicationMode): number {
     return mode === 'plain' ? 0 : EV2_MACT_BYTES;
+  }
+
+  /** plain: header ‖ data; mac: + MACt; full: header ‖ E(data ‖ 80 00…) ‖ MACt (no data: MACt only). */
+  commandWireLengthBytes(options: { mode: CommunicationMode; headerLengthBytes: number; dataLengthBytes: number }): number {
+    const { mode, headerLengthBytes, dataLengthBytes } = options;
+    const wrappedDataBytes = mode === 'full' && dataLengthBytes > 0 ? ev2PaddedLengthBytes(dataLengthBytes) : dataLengthBytes;
+    return headerLengthBytes + wrappedDataBytes + this.commandTrailerBytes(mode);
   }
 
   protected zeroizeKeys(): void {

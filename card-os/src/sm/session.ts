@@ -58,6 +58,12 @@ export interface SecureSession {
   readonly ended: boolean;
   /** Bytes of MAC a command in `mode` carries after its data (to split 'all'-header commands). */
   commandTrailerBytes(mode: CommunicationMode): number;
+  /**
+   * Bytes `wrapCommand` produces for a CmdHeader of `headerLengthBytes` and
+   * `dataLengthBytes` of plain data in `mode` (header ‖ wrapped data ‖ MAC):
+   * how long a chained command is on the wire (MF2DLHX0 §9.2).
+   */
+  commandWireLengthBytes(options: { mode: CommunicationMode; headerLengthBytes: number; dataLengthBytes: number }): number;
   /** Splits the bytes after INS into CmdHeader and the rest; undefined when too short. */
   splitCommand(options: { headerLengthBytes: HeaderLength; message: Uint8Array; mode: CommunicationMode }): { header: Uint8Array; body: Uint8Array } | undefined;
   wrapCommand(input: WrapCommandInput): WrapCommandResult;
@@ -95,6 +101,7 @@ export abstract class BaseSession implements SecureSession {
   }
 
   abstract commandTrailerBytes(mode: CommunicationMode): number;
+  abstract commandWireLengthBytes(options: { mode: CommunicationMode; headerLengthBytes: number; dataLengthBytes: number }): number;
   protected abstract zeroizeKeys(): void;
   protected abstract doWrapCommand(input: WrapCommandInput): WrapCommandResult;
   protected abstract doUnwrapResponse(input: UnwrapResponseInput): UnwrapResponseResult;

@@ -14,8 +14,10 @@ import { fileCostBytes } from '../image/memory.js';
 import type { ApplicationImage, CardFile } from '../image/types.js';
 import { CYCLIC_RECORD_COUNT_MIN, ISO_FILE_ID_LENGTH_BYTES, TMAC_VALUE_LENGTH_BYTES, TMAC_READER_ID_LENGTH_BYTES } from '../limits.js';
 import { currentKeySettings, requireMasterKeyUnless, masterKeyAuthenticated } from './access.js';
-import { fail, persistOutcome, selectedApplication, withApplication, type CardContext, type CommandHandler, type Outcome } from './types.js';
+import { fail, persistOutcome, planOk, selectedApplication, withApplication, type CardContext, type CommandHandler, type Outcome } from './types.js';
 
+/** FileNo ‖ FileOption ‖ AR(2) ‖ TMKeyOption ‖ TMKey(16) ‖ TMKeyVersion (MF2DLHX0 §10.7.7). */
+const CREATE_TMAC_FILE_LENGTH_BYTES = 22;
 /** Plain payload lengths without ISO FID and without additional access rights (MF2DLHX0 §10.7). */
 const CREATE_LENGTH_BYTES: Readonly<Record<number, number>> = {
   [Ins.CreateStdDataFile]: 7,
@@ -23,7 +25,7 @@ const CREATE_LENGTH_BYTES: Readonly<Record<number, number>> = {
   [Ins.CreateValueFile]: 17,
   [Ins.CreateLinearRecordFile]: 10,
   [Ins.CreateCyclicRecordFile]: 10,
-  [Ins.CreateTransactionMACFile]: 22,
+  [Ins.CreateTransactionMACFile]: CREATE_TMAC_FILE_LENGTH_BYTES,
 };
 const ISO_CAPABLE: readonly number[] = [Ins.CreateStdDataFile, Ins.CreateBackupDataFile, Ins.CreateLinearRecordFile, Ins.CreateCyclicRecordFile];
 
@@ -125,7 +127,14 @@ export const createBackupDataFile = creator(Ins.CreateBackupDataFile);
 export const createValueFile = creator(Ins.CreateValueFile);
 export const createLinearRecordFile = creator(Ins.CreateLinearRecordFile);
 export const createCyclicRecordFile = creator(Ins.CreateCyclicRecordFile);
-export const createTransactionMACFile = creator(Ins.CreateTransactionMACFile);
+/**
+ * The TMKey travels enciphered; its plain length is fixed, which EV1/D40
+ * unwrapping needs to find the CRC without guessing (sm/crc-frame.ts).
+ */
+export const createTransactionMACFile: CommandHandler = {
+  plan: () => planOk({ plainDataLengthBytes: CREATE_TMAC_FILE_LENGTH_BYTES }),
+  run: (ctx, data) => create(ctx, Ins.CreateTransactionMACFile, data),
+};
 
 /** DeleteFile: the file number becomes free again; its memory blocks are not released. */
 export const deleteFile: CommandHandler = {

@@ -7,6 +7,7 @@ import { concatBytes, readUintLe, uintLe } from '@onecard/keys';
 import { DesfireStatus } from '../../protocol/status.js';
 import type { CardFile } from '../image/types.js';
 import { TMAC_COUNTER_LENGTH_BYTES } from '../limits.js';
+import type { FileRight } from './access.js';
 import { findFile, planFileCommand } from './file-lookup.js';
 import { fail, ok, persistOutcome, selectedApplication, withApplication, type CommandHandler } from './types.js';
 
@@ -27,8 +28,13 @@ function committedBytes(file: Extract<CardFile, { kind: 'std' | 'backup' | 'tmac
   return file.kind === 'tmac' ? concatBytes(uintLe(file.tmc, TMAC_COUNTER_LENGTH_BYTES), file.tmv) : file.data;
 }
 
+/** A Transaction MAC file's ReadWrite right is its CommitReaderID key, so only Read reads it (transaction-mac.ts). */
+function readRights(file: CardFile): readonly FileRight[] {
+  return file.kind === 'tmac' ? ['read'] : ['read', 'readWrite'];
+}
+
 export const readData: CommandHandler = {
-  plan: (ctx, header) => planFileCommand({ ctx, header, kinds: ['std', 'backup', 'tmac'], rights: ['read', 'readWrite'] }),
+  plan: (ctx, header) => planFileCommand({ ctx, header, kinds: ['std', 'backup', 'tmac'], rights: readRights }),
   run(ctx, data) {
     if (data.length !== FILE_OFFSET_LENGTH_HEADER_BYTES) return fail(DesfireStatus.LENGTH_ERROR);
     const found = findFile(ctx, data[0], ['std', 'backup', 'tmac']);

@@ -30,7 +30,8 @@ export function planFileCommand(options: {
   ctx: CardContext;
   header: Uint8Array;
   kinds: readonly CardFileKind[];
-  rights: readonly FileRight[];
+  /** Rights that grant the command, or a function of the file when they depend on its kind. */
+  rights: readonly FileRight[] | ((file: CardFile) => readonly FileRight[]);
   /** Extra grant (value files: free GetValue). */
   freeAccess?: (file: CardFile) => boolean;
   plainDataLengthBytes?: (header: Uint8Array) => number;
@@ -38,7 +39,8 @@ export function planFileCommand(options: {
   const { ctx, header } = options;
   const found = findFile(ctx, header[0], options.kinds);
   if (!found.ok) return planFail(found.status);
-  const access = fileAccess(ctx, found.file, options.rights);
+  const rights = typeof options.rights === 'function' ? options.rights(found.file) : options.rights;
+  const access = fileAccess(ctx, found.file, rights);
   if (!access.ok) {
     if (options.freeAccess?.(found.file) === true) return planOk({ fileMode: 'plain' });
     return planFail(access.status);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Ins } from '../../protocol/commands.js';
 import { DesfireStatus } from '../../protocol/status.js';
-import { OK, RND_A_8, TEST_UID, ZERO_DES_KEY, authDefaultPicc, createAesApp, hex, newTestCard, select } from '../testing/fixtures.js';
+import { OK, RND_A_8, RND_A_16, TEST_UID, ZERO_AES_KEY, ZERO_DES_KEY, authDefaultPicc, createAesApp, hex, newTestCard, select } from '../testing/fixtures.js';
 
 describe('GetVersion', () => {
   it('answers an EV2 identity in three frames of 7, 7 and 14 bytes', () => {
@@ -131,6 +131,46 @@ describe('SetConfiguration', () => {
     expect(reader.send(Ins.SetConfiguration, { header: hex('07'), data: hex('00') }).status).toBe(DesfireStatus.PARAMETER_ERROR);
     authDefaultPicc(reader);
     expect(reader.send(Ins.SetConfiguration, { header: hex('00'), data: hex('0000') }).status).toBe(DesfireStatus.LENGTH_ERROR);
+  });
+});
+
+describe('random ID (SetConfiguration option 00 bit 1)', () => {
+  function randomIdCard(): ReturnType<typeof newTestCard> {
+    const t = newTestCard();
+    authDefaultPicc(t.reader);
+    expect(t.reader.send(Ins.SetConfiguration, { header: hex('00'), data: hex('02') }).status).toBe(OK);
+    t.reader.frame(Ins.CreateApplication, hex('010000 0f 81'));
+    t.card.powerOff();
+    t.card.powerOn();
+    return t;
+  }
+
+  it('draws a new 4-byte ID starting 08 at every power-on, stable within one', () => {
+    const { card } = randomIdCard();
+    const first = card.process(hex('ffca000000'));
+    expect(card.process(hex('ffca000000'))).toEqual(first);
+    card.powerOff();
+    card.powerOn();
+    const second = card.process(hex('ffca000000'));
+    expect(second.subarray(0, 1)).toEqual(hex('08'));
+    expect(second).not.toEqual(first);
+    expect(second.subarray(-2)).toEqual(hex('9000'));
+  });
+
+  it('GetVersion keeps its 28-byte layout with a zero UID (liblogicalaccess: "GetVersion will return a full-zero UID")', () => {
+    const { reader } = randomIdCard();
+    const version = reader.exchange(Ins.GetVersion);
+    expect(version.status).toBe(OK);
+    expect(version.data.length).toBe(28);
+    expect(version.data.subarray(14, 21)).toEqual(new Uint8Array(7));
+  });
+
+  it('GetCardUID still answers the real UID, after authentication with any key (proxmark3 doc/desfire.md)', () => {
+    const { reader } = randomIdCard();
+    expect(reader.frame(Ins.GetCardUID).status).toBe(DesfireStatus.AUTHENTICATION_ERROR);
+    select(reader, 1);
+    expect(reader.authenticateEv2({ method: 'ev2-first', keyNo: 0, key: ZERO_AES_KEY, rndA: RND_A_16 }).status).toBe(OK);
+    expect(reader.send(Ins.GetCardUID)).toEqual({ status: OK, data: TEST_UID });
   });
 });
 

@@ -29,6 +29,7 @@ export const getVersion: CommandHandler = {
   run(ctx, data) {
     if (data.length !== 0) return fail(DesfireStatus.LENGTH_ERROR);
     const { image } = ctx;
+    // Random ID on: the UID field is seven zero bytes (liblogicalaccess DESFireEV1 reader unit: "GetVersion will return a full-zero UID").
     const uid = image.configuration.randomUidEnabled ? new Uint8Array(UID_LENGTH_BYTES) : image.uid;
     const out = Uint8Array.of(
       VERSION_VENDOR_NXP, VERSION_TYPE_DESFIRE, VERSION_SUBTYPE, HW_VERSION_MAJOR_EV2, HW_VERSION_MINOR_EV2, image.storageSizeByte, VERSION_PROTOCOL_14443,
@@ -58,7 +59,11 @@ export const formatPICC: CommandHandler = {
   },
 };
 
-/** GetCardUID: after an EV1 (ISO/AES) or EV2 authentication with any key; answered in full mode. */
+/**
+ * GetCardUID: after an EV1 (ISO/AES) or EV2 authentication with any key of
+ * any level; answered in full mode. The way to the real UID when the random
+ * ID is on (proxmark3 doc/desfire.md "How to get card UID").
+ */
 export const getCardUID: CommandHandler = {
   run(ctx, data) {
     if (data.length !== 0) return fail(DesfireStatus.LENGTH_ERROR);

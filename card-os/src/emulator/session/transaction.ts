@@ -7,10 +7,12 @@
  * retrieve the old, unchanged data", "GetValue … the old, unchanged value",
  * "ReadRecords will return the old still valid records").
  * SelectApplication, any authentication, AbortTransaction, an error status
- * and power off drop the whole transaction (session.ts decides when).
+ * and power off drop the whole transaction (session.ts decides when),
+ * including its Transaction MAC input (transaction-mac-state.ts).
  */
 import { CYCLIC_RECORD_SPARE_COUNT } from '../limits.js';
 import type { ApplicationImage, BackupDataFile, CardFile, RecordFile, ValueFile } from '../image/types.js';
+import { PendingTransactionMac } from './transaction-mac-state.js';
 
 export interface PendingBackup {
   readonly kind: 'backup';
@@ -40,6 +42,8 @@ export type PendingChange = PendingBackup | PendingValue | PendingRecords;
 
 export class Transaction {
   readonly #changes = new Map<number, PendingChange>();
+  /** TMI and reader ID of this transaction (used when the application has a Transaction MAC file). */
+  readonly mac = new PendingTransactionMac();
 
   get isEmpty(): boolean {
     return this.#changes.size === 0;
@@ -51,6 +55,7 @@ export class Transaction {
 
   clear(): void {
     this.#changes.clear();
+    this.mac.clear();
   }
 
   /** Drops the pending change of one file (DeleteFile). */
