@@ -2,11 +2,15 @@
  * Which masters each kind of device may hold in its SAM. A device gets the
  * masters of exactly the keys its job needs, never an application master key
  * (keyNo 0) and never another sector's keys: a school gate holds no transit
- * or health keys, a bus validator no top-up (credit) keys.
+ * or health keys, a bus validator no top-up (credit) keys unless it is
+ * configured for autoload ('bus-validator-autoload', card-os/PROFILE.md §7
+ * says what bounds it).
  *
- * Key numbers are PROVISIONAL until the card profile (card-os) defines the
- * per-application key layout; the profile should then export CARD_KEY_NO
- * and this table import it.
+ * CARD_KEY_NO is the card profile's key layout (card-os/PROFILE.md §4,
+ * card-os/src/profile/layout/applications.ts PROFILE_KEY_NO), repeated here
+ * because keys cannot import card-os; card-os/test/profile-keys.test.ts
+ * fails when the two disagree. Which file each key opens, and how, is in
+ * PROFILE.md §4.
  */
 import type { DeviceRole } from '../pki/roles.js';
 import type { MasterKeyRef } from '../store/master-key-slot.js';
@@ -28,6 +32,9 @@ export const KEY_BUNDLE_ROLES = [
   'office-gate',
   'clinic-terminal',
   'login-server',
+  'bus-validator-autoload',
+  'transit-topup',
+  'canteen-topup',
 ] as const;
 export type KeyBundleRole = (typeof KEY_BUNDLE_ROLES)[number];
 
@@ -50,7 +57,7 @@ export const KEY_BUNDLE_POLICIES: Readonly<Record<KeyBundleRole, KeyBundlePolicy
   }),
   'canteen-terminal': Object.freeze({
     certificateRole: 'pos',
-    keys: Object.freeze([slot('canteen', CARD_KEY_NO.canteen.debit), slot('canteen', CARD_KEY_NO.canteen.read), slot('student', CARD_KEY_NO.student.read)]),
+    keys: Object.freeze([slot('canteen', CARD_KEY_NO.canteen.debit), slot('student', CARD_KEY_NO.student.read)]),
   }),
   'library-terminal': Object.freeze({
     certificateRole: 'validator',
@@ -67,6 +74,23 @@ export const KEY_BUNDLE_POLICIES: Readonly<Record<KeyBundleRole, KeyBundlePolicy
   'login-server': Object.freeze({
     certificateRole: 'login-server',
     keys: Object.freeze([slot('civil', CARD_KEY_NO.civil.workstationLogin)]),
+  }),
+  'bus-validator-autoload': Object.freeze({
+    certificateRole: 'validator',
+    keys: Object.freeze([
+      slot('transit', CARD_KEY_NO.transit.debit),
+      slot('transit', CARD_KEY_NO.transit.read),
+      slot('transit', CARD_KEY_NO.transit.topUp),
+      slot('identity', CARD_KEY_NO.identity.read),
+    ]),
+  }),
+  'transit-topup': Object.freeze({
+    certificateRole: 'pos',
+    keys: Object.freeze([slot('transit', CARD_KEY_NO.transit.topUp), slot('transit', CARD_KEY_NO.transit.read)]),
+  }),
+  'canteen-topup': Object.freeze({
+    certificateRole: 'pos',
+    keys: Object.freeze([slot('canteen', CARD_KEY_NO.canteen.topUp), slot('canteen', CARD_KEY_NO.canteen.read)]),
   }),
 });
 
