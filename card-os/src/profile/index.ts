@@ -28,3 +28,4 @@ export { renderInspection } from './inspect/render.js';
 export { LABELS, LANGUAGES, type Labels, type Language } from './inspect/labels.js';
 export { openProfileKeys, ProfileKeyStoreError, PASSPHRASE_ENV, DEFAULT_KEYSTORE_RELATIVE_PATH, type OpenedKeys } from './tools/key-store.js';
 export { openCardLink, vpcdReaderPattern, VPCD_BASE_PORT, type CardTarget, type CardLink } from './tools/card-link.js';
+export * from './journal/index.js';
