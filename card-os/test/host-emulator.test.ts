@@ -61,8 +61,8 @@ describe('host library ↔ emulated card', () => {
     expect(version.uid).toEqual(UID);
     expect(value(await getApplicationIDs(client))).toEqual([]);
     value(await client.authenticate({ method: 'legacy', keyNo: 0, key: ZERO_DES, keyType: 'des' }));
-    // GetCardUID needs an EV1/EV2 session, not a D40 one.
-    expect(await getCardUID(client)).toMatchObject({ ok: false, reason: 'permission_denied' });
+    // GetCardUID answers in a D40 session too (UID ‖ CRC16 enciphered), as libfreefare expects.
+    expect(value(await getCardUID(client))).toEqual(UID);
     value(await client.authenticate({ method: 'iso', keyNo: 0, key: ZERO_DES, keyType: 'des' }));
     expect(value(await getCardUID(client))).toEqual(UID);
     const settings = value(await getKeySettings(client));
@@ -139,5 +139,15 @@ describe('host library ↔ emulated card', () => {
     expect(wrongKey).toMatchObject({ ok: false, reason: 'authentication_error' });
     const noSuchKey = await client.authenticate({ method: 'legacy', keyNo: 5, key: ZERO_DES, keyType: 'des' });
     expect(noSuchKey).toMatchObject({ ok: false, reason: 'no_such_key' });
+  });
+
+  it('EV1 ISO session on the factory key: ChangeKey of the PICC master key itself to AES ends the session, answers 91 00 without a MAC, and the new key (with its version) opens an AES session', async () => {
+    const { client } = freshCard();
+    value(await client.authenticate({ method: 'iso', keyNo: 0, key: ZERO_DES, keyType: 'des' }));
+    const newKey = fromHex('00112233445566778899aabbccddeeff');
+    expect(await changeKey(client, { keyNo: 0, newKey, newKeyType: 'aes128', newKeyVersion: 5, piccLevel: true })).toEqual({ ok: true, value: undefined });
+    expect(client.session).toBeUndefined();
+    value(await client.authenticate({ method: 'aes', keyNo: 0, key: newKey, keyType: 'aes128' }));
+    expect(value(await getKeyVersion(client, 0))).toBe(5);
   });
 });

@@ -158,12 +158,23 @@ export class DesfireClient {
   }
 
   /** Sends a full-mode command whose plaintext carries its own checks (ChangeKey). */
-  async execPreformatted(options: { ins: InsCode; header: Uint8Array; plaintext: Uint8Array; responseMode: CommunicationMode }): Promise<CardResult<Uint8Array>> {
+  /**
+   * `responseMode: 'session-ended'`: the command ends the session and the card
+   * answers outside secure messaging (ChangeKey of the authenticated key:
+   * status only, no MAC in any scheme, MF2DLHX0 §10.5.1). The session is ended here.
+   */
+  async execPreformatted(options: { ins: InsCode; header: Uint8Array; plaintext: Uint8Array; responseMode: CommunicationMode | 'session-ended' }): Promise<CardResult<Uint8Array>> {
     const session = this.session;
     if (session === undefined) throw new HostError('not_authenticated', 'command needs an authenticated session');
     const wrapped = session.wrapPreformattedFull({ ins: options.ins, header: options.header, plaintext: options.plaintext });
     if (!wrapped.ok) return this.#fail(wrapped);
     const answer = await transceiveNative(this.#channel, { ins: options.ins, data: wrapped.body, responseChaining: 'stop' });
+    if (options.responseMode === 'session-ended') {
+      this.endSession();
+      if (!isSuccessStatus(answer.status)) return cardStatusFailure(answer.status);
+      if (answer.data.length !== 0) throw new HostError('malformed_response', 'the answer of a session-ending command carries data');
+      return { ok: true, value: answer.data };
+    }
     const plain = session.unwrapResponse({ status: answer.status, body: answer.data, mode: options.responseMode });
     return plain.ok ? { ok: true, value: plain.data } : this.#fail(plain);
   }

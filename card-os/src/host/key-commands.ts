@@ -67,7 +67,7 @@ export async function changeKey(client: DesfireClient, options: ChangeKeyOptions
     ins: Ins.ChangeKey,
     header: Uint8Array.of(keyNoByte),
     plaintext,
-    responseMode: sameKey ? 'plain' : 'mac',
+    responseMode: sameKey ? 'session-ended' : 'mac',
   });
   plaintext.fill(0);
   if (sameKey) client.endSession();

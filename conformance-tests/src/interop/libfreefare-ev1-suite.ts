@@ -28,7 +28,6 @@ const RANDOM_ID_LENGTH_BYTES = 4;
 const ZERO_UID_HEX = '00'.repeat(7);
 /** ISO-wrapped native answer status OPERATION_OK (91 00) and the statuses pinned below, as hex. */
 const SW_OK_HEX = '9100';
-const SW_PERMISSION_DENIED_HEX = '919d';
 const SW_INTEGRITY_ERROR_HEX = '911e';
 /** Native INS sits in byte 1 of the ISO-wrapped command (90 INS 00 00 …). */
 const WRAPPED_INS_OFFSET = 1;
@@ -69,20 +68,20 @@ export function describeEv1Tools(rig: () => LibfreefareRig): void {
       expect(report?.tagUidHex.startsWith(RANDOM_ID_FIRST_BYTE_HEX)).toBe(true);
     }, TEST_TIMEOUT_MS);
 
-    it('KNOWN DISAGREEMENT (card wrong): ev1-configure-random-uid on a random-ID card cannot read the UID with GetCardUID after legacy (0A) authentication', async () => {
+    it('ev1-configure-random-uid on a random-ID card reads the real UID with GetCardUID after legacy (0A) authentication', async () => {
       await rig().insertFreshCard({ uid: CARD_UID });
       await rig().withHost(async (client) => {
         value(await client.authenticate({ method: 'legacy', keyNo: 0, key: ZERO_DES_KEY, keyType: 'des' }));
         value(await setPiccConfiguration(client, { disableFormat: false, randomId: true }));
       });
       // libfreefare sees the 4-byte random ID, authenticates with 0A and sends GetCardUID (51), expecting
-      // UID(7) ‖ CRC16 ‖ 00… enciphered (mifare_desfire.c mifare_desfire_get_card_uid; proxmark3 lists 51 as a
-      // D40-channel command too). Our card answers 91 9D (permission denied) to any D40 session.
-      // When card-os answers it, expect instead: expectSuccess(...) and stdout to contain `Old card UID: ${toHex(CARD_UID)}`.
+      // UID(7) ‖ CRC16 ‖ 00… enciphered (mifare_desfire.c mifare_desfire_get_card_uid).
       const run = await rig().run('mifare-desfire-ev1-configure-random-uid', { args: ['-y'] });
-      expect(run.exitCode, rig().explain(run)).toBe(1);
-      expect(run.stderr, rig().explain(run)).toContain('mifare_desfire_get_card_uid: PERMISSION_ERROR');
-      expect(answersTo(rig().trace, GET_CARD_UID_APDU)).toEqual([SW_PERMISSION_DENIED_HEX]);
+      expectSuccess(rig(), run);
+      expect(run.stdout, rig().explain(run)).toContain(`Old card UID: ${toHex(CARD_UID)}`);
+      const answers = answersTo(rig().trace, GET_CARD_UID_APDU);
+      expect(answers.length, rig().explain(run)).toBeGreaterThan(0);
+      expect(answers.every((answer) => answer.endsWith(SW_OK_HEX))).toBe(true);
     }, TEST_TIMEOUT_MS);
 
     it('KNOWN DISAGREEMENT (card wrong): ev1-configure-ats, SetConfiguration 02 (user ATS) is refused with 91 1E', async () => {

@@ -60,16 +60,19 @@ export const formatPICC: CommandHandler = {
 };
 
 /**
- * GetCardUID: after an EV1 (ISO/AES) or EV2 authentication with any key of
- * any level; answered in full mode. The way to the real UID when the random
- * ID is on (proxmark3 doc/desfire.md "How to get card UID").
+ * GetCardUID: after an authentication with any key of any level, answered in
+ * full mode. The way to the real UID when the random ID is on (proxmark3
+ * doc/desfire.md "How to get card UID"). That includes a D40 (legacy 0A)
+ * session: libfreefare's mifare_desfire_get_card_uid, written against real
+ * EV1 cards, authenticates with 0A and expects UID ‖ CRC16 enciphered in the
+ * D40 way, and its ev1-configure-random-uid tool does exactly that
+ * (conformance-tests/src/interop/libfreefare-ev1-suite.ts).
  */
 export const getCardUID: CommandHandler = {
   run(ctx, data) {
     if (data.length !== 0) return fail(DesfireStatus.LENGTH_ERROR);
     const auth = ctx.session.auth;
     if (auth === null) return fail(DesfireStatus.AUTHENTICATION_ERROR);
-    if (auth.scheme === 'd40') return fail(DesfireStatus.PERMISSION_DENIED);
     return ok(ctx.image.uid.slice());
   },
 };
