@@ -190,10 +190,11 @@ describe('3. what each device role can do stays in its sector', () => {
     expect(observed.size).toBeGreaterThan(100);
   });
 
-  it('school, library and canteen roles touch no transit, civil or health file; only the clinic touches health', () => {
-    for (const role of ['school-gate', 'library-terminal', 'canteen-terminal', 'canteen-topup'] as const) {
-      expect(granted(role).filter((g) => /^(transit|civil|health|identity)\./.test(g)), role).toEqual([]);
+  it('school, library and canteen roles touch no transit, civil or health file and only read identity (the card number for the journal); only the clinic touches health', () => {
+    for (const role of ['school-gate', 'library-terminal', 'canteen-terminal'] as const) {
+      expect(granted(role).filter((g) => /^(transit|civil|health|identity)\./.test(g)), role).toEqual(['identity.holder read']);
     }
+    expect(granted('canteen-topup').filter((g) => /^(transit|civil|health|identity)\./.test(g))).toEqual([]);
     for (const role of KEY_BUNDLE_ROLES) {
       const health = granted(role).filter((g) => g.startsWith('health.'));
       if (role === 'clinic-terminal') expect(health).toEqual(['health.emergency read', 'health.emergency write', 'health.insurance read', 'health.visits read', 'health.visits write']);

@@ -75,10 +75,16 @@ export interface DenyListView {
   lookup(cardNumber: string): DenyReason | undefined;
 }
 
+/**
+ * An action-list entry for one card. `seq` is the clearing house's per-card
+ * action sequence number: a card's actions apply in this order, and the card
+ * records the last one applied (PROFILE.md §12), so two offline validators
+ * never apply the same action twice.
+ */
 export type CardAction =
-  | { readonly kind: 'autoload'; readonly actionId: string; readonly application: 'transit' | 'canteen'; readonly amountVnd: number }
-  | { readonly kind: 'load-contract'; readonly actionId: string; readonly contract: TransitContract }
-  | { readonly kind: 'unblock'; readonly actionId: string };
+  | { readonly kind: 'autoload'; readonly actionId: string; readonly seq: number; readonly application: 'transit' | 'canteen'; readonly amountVnd: number }
+  | { readonly kind: 'load-contract'; readonly actionId: string; readonly seq: number; readonly contract: TransitContract }
+  | { readonly kind: 'unblock'; readonly actionId: string; readonly seq: number; readonly application: ProfileApplication };
 
 export interface ActionListView {
   readonly version: number;

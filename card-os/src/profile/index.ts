@@ -29,3 +29,4 @@ export { LABELS, LANGUAGES, type Labels, type Language } from './inspect/labels.
 export { openProfileKeys, ProfileKeyStoreError, PASSPHRASE_ENV, DEFAULT_KEYSTORE_RELATIVE_PATH, type OpenedKeys } from './tools/key-store.js';
 export { openCardLink, vpcdReaderPattern, VPCD_BASE_PORT, type CardTarget, type CardLink } from './tools/card-link.js';
 export * from './journal/index.js';
+export * from './lists/index.js';

@@ -12,9 +12,10 @@ describe('KEY_BUNDLE_POLICIES', () => {
     for (const role of KEY_BUNDLE_ROLES) for (const key of KEY_BUNDLE_POLICIES[role].keys) expect(key.keyNo).not.toBe(0);
   });
 
-  it('keeps sectors apart: schools hold only student keys, buses no credit keys, no device mixes health and transit', () => {
-    expect(applicationsOf('school-gate')).toEqual(['student']);
-    expect(applicationsOf('library-terminal')).toEqual(['student']);
+  it('keeps sectors apart: schools hold only student keys (+ the identity read key every terminal has), buses no credit keys, no device mixes health and transit', () => {
+    expect(applicationsOf('school-gate')).toEqual(['identity', 'student']);
+    expect(applicationsOf('library-terminal')).toEqual(['identity', 'student']);
+    expect(applicationsOf('canteen-terminal')).toEqual(['canteen', 'identity', 'student']);
     expect(applicationsOf('bus-validator')).toEqual(['identity', 'transit']);
     expect(KEY_BUNDLE_POLICIES['bus-validator'].keys).not.toContainEqual({ application: 'transit', keyNo: CARD_KEY_NO.transit.topUp });
     expect(applicationsOf('login-server')).toEqual(['civil']);

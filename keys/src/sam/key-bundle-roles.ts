@@ -53,15 +53,15 @@ export const KEY_BUNDLE_POLICIES: Readonly<Record<KeyBundleRole, KeyBundlePolicy
   }),
   'school-gate': Object.freeze({
     certificateRole: 'validator',
-    keys: Object.freeze([slot('student', CARD_KEY_NO.student.read), slot('student', CARD_KEY_NO.student.attendance)]),
+    keys: Object.freeze([slot('student', CARD_KEY_NO.student.read), slot('student', CARD_KEY_NO.student.attendance), slot('identity', CARD_KEY_NO.identity.read)]),
   }),
   'canteen-terminal': Object.freeze({
     certificateRole: 'pos',
-    keys: Object.freeze([slot('canteen', CARD_KEY_NO.canteen.debit), slot('student', CARD_KEY_NO.student.read)]),
+    keys: Object.freeze([slot('canteen', CARD_KEY_NO.canteen.debit), slot('student', CARD_KEY_NO.student.read), slot('identity', CARD_KEY_NO.identity.read)]),
   }),
   'library-terminal': Object.freeze({
     certificateRole: 'validator',
-    keys: Object.freeze([slot('student', CARD_KEY_NO.student.read), slot('student', CARD_KEY_NO.student.library)]),
+    keys: Object.freeze([slot('student', CARD_KEY_NO.student.read), slot('student', CARD_KEY_NO.student.library), slot('identity', CARD_KEY_NO.identity.read)]),
   }),
   'office-gate': Object.freeze({
     certificateRole: 'validator',

@@ -52,7 +52,15 @@ const SAMPLES: readonly Sample[] = [
     codeOffset: 1,
     reservedOffset: 7,
   },
-  { codec: transitFareStateCodec, value: { ...initialFareState('2025-09-01'), journeyStartedAt: AT, lastTapAt: AT, lastRouteId: 32, transfersUsed: 1, capDaySpentVnd: 7_000, capMonthSpentVnd: 14_000 }, headHex: '01' + '01' + '0456aa0a', codeOffset: undefined, reservedOffset: 31 },
+  { codec: transitFareStateCodec, value: { ...initialFareState('2025-09-01'), journeyStartedAt: AT, lastTapAt: AT, lastRouteId: 32, transfersUsed: 1, capDaySpentVnd: 7_000, capMonthSpentVnd: 14_000 }, headHex: '02' + '01' + '0456aa0a', codeOffset: undefined, reservedOffset: 31 },
+  {
+    codec: transitFareStateCodec,
+    value: { ...initialFareState('2025-09-01'), lastTapAt: AT, actions: { lastSeq: 5, claimTmc: 9 } },
+    // version 02 … marker at offset 24: action seq 5 (u24), claim TMC 9 (u32), 1 reserved byte
+    headHex: '02' + '00' + '00000000' + '0456aa0a',
+    codeOffset: undefined,
+    reservedOffset: 31,
+  },
   { codec: tripCodec, value: { event: 'fare', transactionNo: 7, at: AT, deviceId: 4242, routeId: 32, amountVnd: 7_000, balanceAfterVnd: 43_000, contractSlot: undefined }, headHex: '01' + '02' + '07000000' + '0456aa0a' + '92100000' + '2000' + '581b0000' + 'f8a70000' + 'ff', codeOffset: 1, reservedOffset: 31 },
   { codec: studentRecordCodec, value: { level: 'lower-secondary', schoolCode: 1_010_203, studentId: '0123456789', grade: 7, validUntil: '2026-08-31' }, headHex: '01' + '03' + '1b6a0f00' + '30313233343536373839' + '0000' + '07', codeOffset: 1, reservedOffset: 31 },
   { codec: attendanceCodec, value: { direction: 'in', at: AT, siteCode: 1_010_203, gateNo: 1 }, headHex: '01' + '01' + '0456aa0a' + '1b6a0f00' + '0100', codeOffset: 1, reservedOffset: 15 },
@@ -164,5 +172,32 @@ describe('field rules', () => {
   it('stores instants as seconds since 2020-01-01T00:00:00Z', () => {
     const bytes = attendanceCodec.encode({ direction: 'out', at: AT, siteCode: 1, gateNo: 2 });
     expect(new DataView(bytes.buffer).getUint32(2, true)).toBe(AT_EPOCH_SECONDS);
+  });
+});
+
+describe('transit.fare-state versions (PROFILE.md §12)', () => {
+  const state = { ...initialFareState('2025-09-01'), lastTapAt: AT, lastRouteId: 32, capDaySpentVnd: 7_000 };
+
+  it('stores the action marker at offset 24 (seq u24, claim TMC u32)', () => {
+    const bytes = transitFareStateCodec.encode({ ...state, actions: { lastSeq: 0x01_02_03, claimTmc: 0x0a_0b_0c_0d } });
+    expect(toHex(bytes.subarray(24))).toBe('030201' + '0d0c0b0a' + '00');
+  });
+
+  it('decodes a version 1 record (8 reserved bytes) as "no action applied"', () => {
+    const v1 = transitFareStateCodec.encode(state);
+    v1[0] = 1;
+    expect(transitFareStateCodec.decode(v1)).toEqual({ ok: true, value: state });
+    expect(transitFareStateCodec.decode(v1)).not.toHaveProperty('value.actions');
+    const v1Reserved = v1.slice();
+    v1Reserved[26] = 1;
+    expect(transitFareStateCodec.decode(v1Reserved)).toEqual({ ok: false, code: 'malformed', field: 'reserved' });
+  });
+
+  it('writes version 2 and refuses a claim that names no action', () => {
+    expect(transitFareStateCodec.encode(state)[0]).toBe(2);
+    expect(() => transitFareStateCodec.encode({ ...state, actions: { lastSeq: 0, claimTmc: 3 } })).toThrow(RangeError);
+    const bytes = transitFareStateCodec.encode(state);
+    bytes[27] = 3;
+    expect(transitFareStateCodec.decode(bytes)).toEqual({ ok: false, code: 'malformed', field: 'actionClaimTmc' });
   });
 });
