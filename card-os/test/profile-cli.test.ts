@@ -73,8 +73,9 @@ describe('card-os personalise / inspect', () => {
     expect(gate.stdout).toContain('Student ID: 0123456789');
     expect(gate.stdout).not.toContain('HS4010123456789');
     expect(gate.stdout).not.toContain('50,000 VND');
-    // identity, transit, library loans, canteen, civil, health
-    expect(gate.stdout.match(/Not readable: this terminal does not hold the key/g)).toHaveLength(6);
+    // The card number (identity) is readable: every terminal journals it. Not: transit, library loans, canteen, civil, health.
+    expect(gate.stdout).toContain('Card number: 9704 0000 0000 0018');
+    expect(gate.stdout.match(/Not readable: this terminal does not hold the key/g)).toHaveLength(5);
     const clinic = await run(['inspect', '--state', card, '--role', 'clinic-terminal', ...withTestStore()]);
     expect(clinic.stdout).toContain('Số thẻ BHYT: HS4010123456789');
     expect(clinic.stdout).not.toContain('Mã học sinh');

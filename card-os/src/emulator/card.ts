@@ -17,6 +17,7 @@ import { ISO_CLA, NATIVE_WRAP_CLA, isoResponse, nativeResponse, parseCommandApdu
 import { IsoStatusWord } from '../protocol/status.js';
 import { secureRandom, type RandomSource } from '../random.js';
 import type { VirtualCard } from '../transport/types.js';
+import { atrForAts } from './atr.js';
 import type { CardContext } from './commands/types.js';
 import { factoryImage, type FactoryOptions } from './image/factory.js';
 import type { CardImage } from './image/types.js';
@@ -27,7 +28,7 @@ import { Session } from './session/session.js';
 import { StorageError } from './storage/medium.js';
 import { VolatileCardStore, type CardStore } from './storage/journal.js';
 
-/** ATR of a contactless ISO 14443-4 DESFire as PC/SC Part 3 builds it (pcsc_scan: "NXP DESFire"). */
+/** ATR of a contactless ISO 14443-4 DESFire with its factory ATS, as PC/SC Part 3 builds it (pcsc_scan: "NXP DESFire"). */
 export const DESFIRE_ATR = fromHex('3B8180018080');
 /** PC/SC pseudo-APDUs (GET DATA) use CLA FF. */
 export const PCSC_CLA = 0xff;
@@ -54,7 +55,6 @@ export class CardStateError extends Error {
 
 
 export class DesfireCard implements VirtualCard {
-  readonly atr: Uint8Array = DESFIRE_ATR.slice();
   readonly #store: CardStore;
   readonly #random: RandomSource;
   readonly #onInternalError: (error: unknown) => void;
@@ -86,6 +86,16 @@ export class DesfireCard implements VirtualCard {
         break;
     }
     return new DesfireCard({ store, image, random, onInternalError: options.onInternalError ?? (() => undefined) });
+  }
+
+  /**
+   * The ATR for the ATS the card answers RATS with: the factory ATS, or the
+   * user ATS of SetConfiguration option 02 (its historical bytes; atr.ts).
+   * Read at every power-on by the vpcd bridge, so a new ATS shows from the
+   * next activation on, as on a real card.
+   */
+  get atr(): Uint8Array {
+    return atrForAts(this.#image.configuration.userAts);
   }
 
   /** A deep copy of the committed image (tools and tests). */

@@ -10,9 +10,10 @@ import { JournaledCardStore } from './storage/journal.js';
 import { FileMedium, type FileMediumOptions } from './storage/medium.js';
 
 export { DesfireCard, CardStateError, DESFIRE_ATR, type DesfireCardOptions } from './card.js';
+export { FACTORY_ATS, atrForAts, atsHistoricalBytes, contactlessAtr } from './atr.js';
 export { factoryImage, formattedImage, type FactoryOptions } from './image/factory.js';
 export { encodeImage, decodeImage, type DecodeResult } from './image/codec.js';
-export type { CardImage, ApplicationImage, CardFile, KeyEntry, KeyFamily } from './image/types.js';
+export { CARD_IMAGE_FORMAT_VERSION, type CardImage, type ApplicationImage, type CardFile, type KeyEntry, type KeyFamily } from './image/types.js';
 export { JournaledCardStore, VolatileCardStore, type CardStore, type LoadResult } from './storage/journal.js';
 export { FileMedium, MemoryMedium, StorageError, JOURNAL_FILE_SUFFIX, type StorageMedium, type RegionName, type FileMediumOptions } from './storage/medium.js';
 export { FaultInjectingMedium, PowerCutError, type FaultMediumOptions } from './storage/fault-medium.js';

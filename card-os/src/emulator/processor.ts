@@ -119,7 +119,7 @@ function receiveFrame(ctx: CardContext, ins: number, collected: Uint8Array, expe
 function execute(ctx: CardContext, spec: CommandSpec, prepared: Prepared, message: Uint8Array): NativeAnswer {
   const auth = ctx.session.auth;
   let plain = message;
-  if (auth !== null && prepared.handler.unwrap === 'preformatted-full') {
+  if (auth !== null && (prepared.plan.unwrap ?? prepared.handler.unwrap) === 'preformatted-full') {
     const header = message.subarray(0, prepared.headerLengthBytes);
     const unwrapped = auth.channel.unwrapPreformattedFull({ ins: spec.ins, header, body: message.subarray(prepared.headerLengthBytes) });
     if (!unwrapped.ok) return errorAnswer(ctx, unwrapped.status);

@@ -10,6 +10,7 @@ import { Ins } from '../protocol/commands.js';
 import { encodeValueLe } from '../protocol/file-settings.js';
 import { DesfireStatus } from '../protocol/status.js';
 import { changeKeyPlaintext } from '../sm/change-key.js';
+import { CONFIG_OPTION_ATS, userAtsPlaintext } from '../sm/user-ats.js';
 import { DesfireCard } from './card.js';
 import type { CardImage } from './image/types.js';
 import { FaultInjectingMedium } from './storage/fault-medium.js';
@@ -95,6 +96,13 @@ const createApplication: Scenario = (reader) => {
   reader.frame(Ins.CreateApplication, concatBytes(hex('020000 0f 85')));
 };
 
+const setUserAts: Scenario = (reader) => {
+  select(reader, 0);
+  authDefaultPicc(reader);
+  const plaintext = userAtsPlaintext({ scheme: 'd40', ats: hex('0a 75 77 81 02 80 4f 4e 45 43') });
+  reader.sendPreformatted(Ins.SetConfiguration, { header: Uint8Array.of(CONFIG_OPTION_ATS), plaintext, sameKey: false });
+};
+
 const formatPicc: Scenario = (reader) => {
   select(reader, 0);
   authDefaultPicc(reader);
@@ -121,6 +129,7 @@ describe('tearing: a power cut after any write step leaves the pre- or the post-
     ['ChangeKey', changeKey, personalised],
     ['CreateApplication', createApplication, personalised],
     ['FormatPICC', formatPicc, personalised],
+    ['SetConfiguration option 02 (user ATS)', setUserAts, personalised],
   ];
   for (const [name, scenario, personalise] of scenarios) {
     it(name, () => {

@@ -31,3 +31,4 @@ export {
 export { EV1_RND_BYTES, TMC_MAX, UID_BYTES } from './session-keys.js';
 export * from './runner.js';
 export * from './runner-auth.js';
+export * from './user-ats.js';

@@ -2,6 +2,10 @@ import { once } from 'node:events';
 import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fromHex, toHex } from '@onecard/keys';
+import { authDefaultPicc, newTestCard } from '../emulator/testing/fixtures.js';
+import { Ins } from '../protocol/commands.js';
+import { DesfireStatus } from '../protocol/status.js';
+import { CONFIG_OPTION_ATS, userAtsPlaintext } from '../sm/user-ats.js';
 import type { VirtualCard } from './types.js';
 import {
   VPCD_COMMAND_APDU_BYTES_MAX,
@@ -122,6 +126,26 @@ describe('VpcdBridge', () => {
     expect(await vpcd.reply()).toBe('3b8180018080');
     expect(card.calls).toEqual(['on', 'reset', 'apdu:00a4040000', 'off']);
     expect(bridge.counters).toEqual({ apduCount: 1, controlCount: 5, malformedFrameCount: 0 });
+  });
+
+  it('answers get ATR with the card\'s ATR of that moment: after SetConfiguration 02 the user ATS\'s historical bytes', async () => {
+    const { card: desfire, reader } = newTestCard();
+    authDefaultPicc(reader);
+    const plaintext = userAtsPlaintext({ scheme: 'd40', ats: fromHex('0a 75 77 81 02 80 4f 4e 45 43') });
+    const ats = reader.sendPreformatted(Ins.SetConfiguration, { header: Uint8Array.of(CONFIG_OPTION_ATS), plaintext, sameKey: false });
+    expect(ats.status).toBe(DesfireStatus.OPERATION_OK);
+    const otherVpcd = new FakeVpcd();
+    const desfireBridge = new VpcdBridge(desfire, { host: '127.0.0.1', port: await otherVpcd.listen() });
+    try {
+      await desfireBridge.connect();
+      const peer = await otherVpcd.accepted();
+      peer.write(frame('01'));
+      peer.write(frame('04'));
+      expect(await otherVpcd.reply()).toBe('3b858001804f4e454383');
+    } finally {
+      await desfireBridge.disconnect();
+      await otherVpcd.close();
+    }
   });
 
   it('sets TCP_NODELAY on its socket', async () => {

@@ -4,15 +4,14 @@
  * options 00, 01 and 02; GetCardUID). Runs inside libfreefare.test.ts's
  * suite, on its rig, because both need the same vpcd slot.
  *
- * KNOWN DISAGREEMENTS are pinned to today's exact behaviour (exit status,
- * libfreefare's error, the card's status byte): the card is wrong there and
- * the fix belongs to card-os/src/emulator. A pinned test fails as soon as
- * the card changes; whoever fixes the card replaces the pin with the
- * expectation written next to it.
+ * No known disagreement is left: the last one (SetConfiguration 02 answered
+ * 91 1E) is fixed. Should a new one appear, pin it to today's exact
+ * behaviour (exit status, libfreefare's error, the card's status byte) with
+ * the right expectation written next to it, as was done here.
  */
 import { describe, expect, it } from 'vitest';
-import { Ins, getApplicationIDs, setPiccConfiguration } from '@onecard/card-os';
-import { toHex } from '@onecard/keys';
+import { CONFIG_OPTION_ATS, DESFIRE_ATR, Ins, commandSpec, getApplicationIDs, resolveMode, setPiccConfiguration, userAtsPlaintext } from '@onecard/card-os';
+import { fromHex, toHex } from '@onecard/keys';
 import { parseDesfireInfo } from './desfire-info-report.js';
 import { CARD_UID, TEST_TIMEOUT_MS, ZERO_DES_KEY, answersTo, expectSuccess, value } from './libfreefare-expect.js';
 import type { LibfreefareRig } from './libfreefare-rig.js';
@@ -26,9 +25,13 @@ const GET_CARD_UID_APDU = '90 51 00 00 00';
 const RANDOM_ID_FIRST_BYTE_HEX = '08';
 const RANDOM_ID_LENGTH_BYTES = 4;
 const ZERO_UID_HEX = '00'.repeat(7);
-/** ISO-wrapped native answer status OPERATION_OK (91 00) and the statuses pinned below, as hex. */
+/** ISO-wrapped native answer status OPERATION_OK (91 00), as hex. */
 const SW_OK_HEX = '9100';
-const SW_INTEGRITY_ERROR_HEX = '911e';
+/** examples/mifare-desfire-ev1-configure-ats.c new_ats: the DESFire factory ATS. */
+const TOOL_ATS_HEX = '067577810280';
+/** A user ATS of our own: the DESFire interface bytes, historical bytes 80 4F 4E 45 43. */
+const CUSTOM_ATS_HEX = '0a75778102804f4e4543';
+const CUSTOM_ATS_HISTORICAL_SPACED = '80 4f 4e 45 43';
 /** Native INS sits in byte 1 of the ISO-wrapped command (90 INS 00 00 …). */
 const WRAPPED_INS_OFFSET = 1;
 
@@ -84,18 +87,36 @@ export function describeEv1Tools(rig: () => LibfreefareRig): void {
       expect(answers.every((answer) => answer.endsWith(SW_OK_HEX))).toBe(true);
     }, TEST_TIMEOUT_MS);
 
-    it('KNOWN DISAGREEMENT (card wrong): ev1-configure-ats, SetConfiguration 02 (user ATS) is refused with 91 1E', async () => {
-      // libfreefare (mifare_desfire_set_ats) and proxmark3 (DesfireSetConfiguration, "dynamic length") both send
-      // 5C 02 ‖ E(ATS ‖ CRC ‖ 80 00…): the ATS length is marked with ISO/IEC 9797-1 method 2 padding, not zeros.
-      // Our card finds no CRC at the end of the zero padding and answers 91 1E before it reaches option 02,
-      // which it does not implement either (picc.ts setConfiguration). When fixed, expect instead:
-      // expectSuccess(...) and the card to keep the ATS 06 75 77 81 02 80.
+    it('ev1-configure-ats: SetConfiguration 02 with the tool\'s ATS succeeds; the card keeps ATS 06 75 77 81 02 80 and its ATR', async () => {
+      // libfreefare (mifare_desfire_set_ats), after a legacy (0A) authentication, sends 5C 02 ‖ D(ATS ‖ CRC16(ATS) ‖ 80 00…):
+      // the ATS length comes from its TL byte and the 80 (ISO/IEC 9797-1 method 2) marks the end of the CRC.
       await rig().insertFreshCard({ uid: CARD_UID });
       const run = await rig().run('mifare-desfire-ev1-configure-ats', { args: ['-y'] });
-      expect(run.exitCode, rig().explain(run)).toBe(1);
-      expect(run.stderr, rig().explain(run)).toContain('mifare_desfire_set_ats: INTEGRITY_ERROR');
+      expectSuccess(rig(), run);
       const setConfiguration = rig().trace.exchanges.filter((e) => e.command[WRAPPED_INS_OFFSET] === Ins.SetConfiguration);
-      expect(setConfiguration.map((e) => toHex(e.response))).toEqual([SW_INTEGRITY_ERROR_HEX]);
+      expect(setConfiguration.length, rig().explain(run)).toBe(1);
+      expect(setConfiguration.every((e) => toHex(e.response).endsWith(SW_OK_HEX))).toBe(true);
+      expect(toHex(rig().card.image.configuration.userAts ?? new Uint8Array(0))).toBe(TOOL_ATS_HEX);
+      expect(toHex(rig().card.atr)).toBe(toHex(DESFIRE_ATR));
+    }, TEST_TIMEOUT_MS);
+
+    it('a user ATS set with our host library shows after the next tap: libnfc reads its historical bytes from the ATR', async () => {
+      await rig().insertFreshCard({ uid: CARD_UID });
+      await rig().withHost(async (client) => {
+        value(await client.authenticate({ method: 'legacy', keyNo: 0, key: ZERO_DES_KEY, keyType: 'des' }));
+        const scheme = client.session?.scheme ?? 'd40';
+        const spec = commandSpec(Ins.SetConfiguration);
+        if (spec === undefined) throw new Error('SetConfiguration has no command spec');
+        const plaintext = userAtsPlaintext({ scheme, ats: fromHex(CUSTOM_ATS_HEX) });
+        const responseMode = resolveMode({ spec, scheme, direction: 'response' });
+        value(await client.execPreformatted({ ins: Ins.SetConfiguration, header: Uint8Array.of(CONFIG_OPTION_ATS), plaintext, responseMode }));
+      });
+      await rig().retapCard();
+      const run = await rig().run('nfc-list');
+      expectSuccess(rig(), run);
+      // libnfc/drivers/pcsc.c pcsc_props_to_target: ATS = 75 77 81 02 ‖ the ATR's historical bytes.
+      expect(run.stdout.replace(/ +/g, ' '), rig().explain(run)).toContain(`ATS: 75 77 81 02 ${CUSTOM_ATS_HISTORICAL_SPACED}`);
+      expect(toHex(rig().card.image.configuration.userAts ?? new Uint8Array(0))).toBe(CUSTOM_ATS_HEX);
     }, TEST_TIMEOUT_MS);
   });
 }

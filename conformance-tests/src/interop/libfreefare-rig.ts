@@ -10,7 +10,7 @@
  * as mifare-desfire-format never touches another suite's card.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DesfireClient, PcscClient, selectApplication, type DesfireCard } from '@onecard/card-os';
+import { DesfireClient, JournaledCardStore, MemoryMedium, PcscClient, selectApplication, type CardStore, type DesfireCard } from '@onecard/card-os';
 import { ApduTrace } from './apdu-trace.js';
 import { describeToolRun, runTool, type ToolRun } from './tool-run.js';
 import { libnfcToolEnvironment, type InteropSetup, type InteropTool } from './interop-setup.js';
@@ -38,6 +38,8 @@ export class LibfreefareRig {
   readonly #toolEnv: Readonly<Record<string, string>>;
   readonly trace = new ApduTrace();
   #served: ServedCard | undefined;
+  /** The inserted card's image between taps, and its UID. */
+  #inserted: { readonly store: CardStore; readonly uid: Uint8Array } | undefined;
 
   private constructor(options: { setup: InteropSetup; pcsc: PcscClient; readerName: string }) {
     this.#setup = options.setup;
@@ -72,12 +74,27 @@ export class LibfreefareRig {
 
   /** Removes the current card (if any) and inserts a factory-fresh one with this UID. */
   async insertFreshCard(options: { uid: Uint8Array }): Promise<DesfireCard> {
+    this.#inserted = { store: new JournaledCardStore(new MemoryMedium()), uid: options.uid.slice() };
+    return this.#insert(this.#inserted);
+  }
+
+  /**
+   * Takes the card out and taps it again: the same image (kept in its
+   * store), a new activation, so pcscd reads its ATR afresh.
+   */
+  async retapCard(): Promise<DesfireCard> {
+    if (this.#inserted === undefined) throw new InteropRigError('no card inserted');
+    return this.#insert(this.#inserted);
+  }
+
+  async #insert(inserted: { readonly store: CardStore; readonly uid: Uint8Array }): Promise<DesfireCard> {
     await this.removeCard();
     this.trace.clear();
     this.#served = await serveCard({
       host: this.#setup.vpcdHost,
       port: this.#setup.vpcdPort,
-      uid: options.uid,
+      uid: inserted.uid,
+      store: inserted.store,
       servedTimeoutMs: SLOT_WAIT_TIMEOUT_MS,
       onExchange: (exchange) => { this.trace.record(exchange); },
     });

@@ -11,7 +11,7 @@
  * card before it resolves.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DesfireCard, VpcdBridge, VpcdError, type VpcdSessionEnd } from '@onecard/card-os';
+import { DesfireCard, VpcdBridge, VpcdError, type CardStore, type VpcdSessionEnd } from '@onecard/card-os';
 import { tracedCard, type ApduExchange } from './apdu-trace.js';
 
 /** services.sh: vpcd slot 00 00 listens on 40059, slot 00 01 on 40060. */
@@ -48,6 +48,8 @@ export interface ServeCardOptions {
   readonly onSessionEnd?: (end: VpcdSessionEnd) => void;
   /** Aborting it stops the wait for the slot (Ctrl-C). */
   readonly signal?: AbortSignal;
+  /** Where the card's image lives between taps (default: none, a factory-fresh card). */
+  readonly store?: CardStore;
 }
 
 export interface ServedCard {
@@ -62,6 +64,7 @@ export async function serveCard(options: ServeCardOptions): Promise<ServedCard> 
   const internalErrors: unknown[] = [];
   const card = DesfireCard.open({
     factory: { uid: options.uid },
+    ...(options.store === undefined ? {} : { store: options.store }),
     onInternalError: (error) => {
       if (internalErrors.length < INTERNAL_ERRORS_KEPT_MAX) internalErrors.push(error);
     },

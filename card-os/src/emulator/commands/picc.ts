@@ -4,11 +4,12 @@
  */
 import { readUintLe, uintLe } from '@onecard/keys';
 import { DesfireStatus } from '../../protocol/status.js';
+import { CONFIG_OPTION_ATS, parseUserAtsPlaintext } from '../../sm/user-ats.js';
 import { formattedImage } from '../image/factory.js';
 import { DEFAULT_KEY_LENGTH_BYTES } from '../image/factory.js';
 import { UID_LENGTH_BYTES } from '../limits.js';
 import { atPiccLevel, masterKeyAuthenticated } from './access.js';
-import { fail, ok, persistOutcome, type CommandHandler } from './types.js';
+import { fail, ok, persistOutcome, planOk, type CommandHandler } from './types.js';
 
 /** GetVersion (MF3DHx2; proxmark3 `hf mfdes info` of EV2 cards): vendor NXP, type DESFire, EV2 versions. */
 export const VERSION_VENDOR_NXP = 0x04;
@@ -77,7 +78,7 @@ export const getCardUID: CommandHandler = {
   },
 };
 
-/** SetConfiguration options (EV1 remarks; MF3DHx2). */
+/** SetConfiguration options (EV1 remarks; MF3DHx2); option 02 (user ATS) is CONFIG_OPTION_ATS in sm/user-ats.ts. */
 export const CONFIG_OPTION_PICC = 0x00;
 export const CONFIG_OPTION_DEFAULT_KEY = 0x01;
 const CONFIG_BIT_FORMAT_DISABLED = 0x01;
@@ -86,7 +87,19 @@ const CONFIG_BITS_KNOWN = CONFIG_BIT_FORMAT_DISABLED | CONFIG_BIT_RANDOM_UID;
 const CONFIG_PICC_LENGTH_BYTES = 1 + 1;
 const CONFIG_DEFAULT_KEY_LENGTH_BYTES = 1 + DEFAULT_KEY_LENGTH_BYTES + 1;
 
+/**
+ * SetConfiguration (0x5C), option byte in the CmdHeader, data enciphered.
+ * Option 02 sets the ATS the card answers RATS with from the next
+ * activation on (the vpcd bridge shows it in the ATR's historical bytes,
+ * card.ts). Its data is framed by the ATS's own TL byte and ISO/IEC 9797-1
+ * method 2 padding, not by the CRC search of other full-mode commands, so
+ * the processor hands this handler the deciphered bytes
+ * ('preformatted-full') and sm/user-ats.ts checks TL, CRC and padding.
+ */
 export const setConfiguration: CommandHandler = {
+  plan(_ctx, header) {
+    return planOk(header[0] === CONFIG_OPTION_ATS ? { unwrap: 'preformatted-full' } : {});
+  },
   run(ctx, data) {
     const option = data[0];
     if (option === undefined) return fail(DesfireStatus.LENGTH_ERROR);
@@ -112,8 +125,15 @@ export const setConfiguration: CommandHandler = {
         const version = data[1 + DEFAULT_KEY_LENGTH_BYTES] ?? 0;
         return persistOutcome(ctx, { ...ctx.image, configuration: { ...configuration, defaultKey: { material, version } } });
       }
+      case CONFIG_OPTION_ATS: {
+        const scheme = ctx.session.auth?.scheme;
+        if (scheme === undefined) return fail(DesfireStatus.AUTHENTICATION_ERROR);
+        const parsed = parseUserAtsPlaintext({ scheme, plaintext: data.subarray(1) });
+        if (!parsed.ok) return fail(parsed.status);
+        return persistOutcome(ctx, { ...ctx.image, configuration: { ...configuration, userAts: parsed.ats } });
+      }
       default:
-        // Option 02 (user ATS) and EV2 options are not emulated.
+        // EV2 options (04 capabilities, 05 secure messaging, …) are not emulated.
         return fail(DesfireStatus.PARAMETER_ERROR);
     }
   },

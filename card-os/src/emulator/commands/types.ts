@@ -29,7 +29,17 @@ export interface Plan {
   readonly commandMode?: CommunicationMode;
   /** Plain bytes of command data expected in total (long writes): the processor collects AF frames up to it. */
   readonly plainDataLengthBytes?: number;
+  /** Overrides the handler's `unwrap` for this invocation (SetConfiguration option 02 carries its own framing). */
+  readonly unwrap?: UnwrapKind;
 }
+
+/**
+ * 'standard': the session's full-mode framing (EV1/D40: data ‖ CRC ‖ zero padding).
+ * 'preformatted-full': the enciphered data carries its own checks (ChangeKey,
+ * SetConfiguration option 02); the handler gets header ‖ deciphered plaintext
+ * (EV1/D40 with zero padding; EV2 unpadded).
+ */
+export type UnwrapKind = 'standard' | 'preformatted-full';
 
 export type PlanResult = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly status: number };
 
@@ -50,11 +60,8 @@ export interface CardContext {
 export interface CommandHandler {
   /** Inspects the header (never encrypted) before secure messaging. Default: no file, single frame. */
   readonly plan?: (ctx: CardContext, header: Uint8Array) => PlanResult;
-  /**
-   * 'preformatted-full': the enciphered data carries its own checks (ChangeKey);
-   * the handler gets header ‖ deciphered plaintext (EV1/D40 with zero padding).
-   */
-  readonly unwrap?: 'standard' | 'preformatted-full';
+  /** How the processor removes secure messaging (default 'standard'; a plan may override it). */
+  readonly unwrap?: UnwrapKind;
   readonly run: (ctx: CardContext, data: Uint8Array) => Outcome;
 }
 

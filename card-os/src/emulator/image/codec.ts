@@ -4,14 +4,19 @@
  * value ({ ok: false }), never a half-loaded card.
  */
 import { fromHex, toHex } from '@onecard/keys';
-import type {
-  ApplicationImage,
-  CardFile,
-  CardImage,
-  FileCommMode,
-  KeyEntry,
-  KeyFamily,
+import { USER_ATS_LENGTH_BYTES_MAX } from '../../sm/user-ats.js';
+import {
+  CARD_IMAGE_FORMAT_VERSION,
+  type ApplicationImage,
+  type CardFile,
+  type CardImage,
+  type FileCommMode,
+  type KeyEntry,
+  type KeyFamily,
 } from './types.js';
+
+/** Versions decodeImage reads: 1 (before the user ATS) is upgraded on load, the next write stores version 2. */
+const FORMAT_VERSION_WITHOUT_USER_ATS = 1;
 
 export type DecodeResult = { ok: true; image: CardImage } | { ok: false; reason: string };
 
@@ -95,6 +100,7 @@ export function encodeImage(image: CardImage): Uint8Array {
       formatDisabled: image.configuration.formatDisabled,
       randomUidEnabled: image.configuration.randomUidEnabled,
       defaultKey: keyOut(image.configuration.defaultKey),
+      userAts: image.configuration.userAts === null ? null : bytesOut(image.configuration.userAts),
     },
     applications: image.applications.map(applicationOut),
     storageSizeByte: image.storageSizeByte,
@@ -234,6 +240,15 @@ function applicationIn(value: unknown): ApplicationImage {
   };
 }
 
+/** null, or an ATS whose TL byte is its length (1..USER_ATS_LENGTH_BYTES_MAX). */
+function userAtsIn(value: unknown): Uint8Array | null {
+  if (value === null) return null;
+  const lengths = Array.from({ length: USER_ATS_LENGTH_BYTES_MAX }, (_, i) => i + 1);
+  const ats = hex(value, 'userAts', lengths);
+  if (ats[0] !== ats.length) throw new ShapeError('userAts must start with its length (TL)');
+  return ats;
+}
+
 export function decodeImage(bytes: Uint8Array): DecodeResult {
   try {
     let parsed: unknown;
@@ -243,10 +258,11 @@ export function decodeImage(bytes: Uint8Array): DecodeResult {
       throw new ShapeError('not UTF-8 JSON');
     }
     const o = obj(parsed, 'image');
-    if (o['formatVersion'] !== 1) throw new ShapeError('unknown formatVersion');
+    const formatVersion = o['formatVersion'];
+    if (formatVersion !== CARD_IMAGE_FORMAT_VERSION && formatVersion !== FORMAT_VERSION_WITHOUT_USER_ATS) throw new ShapeError('unknown formatVersion');
     const configuration = obj(o['configuration'], 'configuration');
     const image: CardImage = {
-      formatVersion: 1,
+      formatVersion: CARD_IMAGE_FORMAT_VERSION,
       uid: hex(o['uid'], 'uid', [7]),
       batchNo: hex(o['batchNo'], 'batchNo', [5]),
       productionWeekBcd: int(o, 'productionWeekBcd', BYTE),
@@ -258,6 +274,7 @@ export function decodeImage(bytes: Uint8Array): DecodeResult {
         formatDisabled: bool(configuration, 'formatDisabled'),
         randomUidEnabled: bool(configuration, 'randomUidEnabled'),
         defaultKey: keyIn(configuration['defaultKey'], 'defaultKey'),
+        userAts: formatVersion === FORMAT_VERSION_WITHOUT_USER_ATS ? null : userAtsIn(configuration['userAts']),
       },
       applications: arr(o['applications'], 'applications').map(applicationIn),
       storageSizeByte: int(o, 'storageSizeByte', BYTE),

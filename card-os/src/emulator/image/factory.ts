@@ -13,7 +13,7 @@ import {
   UID_LENGTH_BYTES,
   UID_MANUFACTURER_BYTE_NXP,
 } from '../limits.js';
-import type { CardImage, KeyEntry } from './types.js';
+import { CARD_IMAGE_FORMAT_VERSION, type CardImage, type KeyEntry } from './types.js';
 
 export const PICC_KEY_SETTINGS_FACTORY = 0x0f;
 export const TDEA2_KEY_LENGTH_BYTES = 16;
@@ -49,7 +49,7 @@ export function factoryImage(options: FactoryOptions): CardImage {
   }
   const batchNo = options.batchNo === undefined ? new Uint8Array(BATCH_NO_LENGTH_BYTES) : abytes(options.batchNo, BATCH_NO_LENGTH_BYTES, 'batchNo').slice();
   return {
-    formatVersion: 1,
+    formatVersion: CARD_IMAGE_FORMAT_VERSION,
     uid,
     batchNo,
     productionWeekBcd: options.productionWeekBcd ?? 0x01,
@@ -61,6 +61,7 @@ export function factoryImage(options: FactoryOptions): CardImage {
       formatDisabled: false,
       randomUidEnabled: false,
       defaultKey: zeroKey(DEFAULT_KEY_LENGTH_BYTES),
+      userAts: null,
     },
     applications: [],
     storageSizeByte: options.storageSizeByte ?? STORAGE_SIZE_BYTE_8K,

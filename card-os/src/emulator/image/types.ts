@@ -105,11 +105,16 @@ export interface PiccConfiguration {
   randomUidEnabled: boolean;
   /** SetConfiguration option 01: key new application keys start with (24 bytes) and its version. */
   defaultKey: KeyEntry;
+  /** SetConfiguration option 02: the ATS the card answers RATS with, TL first; null: the factory ATS. */
+  userAts: Uint8Array | null;
 }
+
+/** Version of the serialised image: 2 added `configuration.userAts` (version 1 images load with none). */
+export const CARD_IMAGE_FORMAT_VERSION = 2;
 
 export interface CardImage {
   /** Format version of the serialised image. */
-  formatVersion: 1;
+  formatVersion: typeof CARD_IMAGE_FORMAT_VERSION;
   uid: Uint8Array;
   /** Production data reported in GetVersion's third frame. */
   batchNo: Uint8Array;
