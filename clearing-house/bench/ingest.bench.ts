@@ -1,0 +1,176 @@
+/**
+ * Ingest benchmark on PostgreSQL 15 (DATABASE_URL, default the services
+ * cluster): (1) signed batches through ingestBatch (verify, decode, chain,
+ * insert, and with inline posting the ledger too) against a raw COPY of the
+ * same event rows into a table with the same indexes — target ratio ≥ 0.5;
+ * deferred posting is measured separately (ingest, then the posting job); (2) a Hanoi day
+ * (1.5 M taps, 3,000 validators) at --hanoi-fraction of its size,
+ * extrapolated linearly, plus the reconciliation queries of that day.
+ * Run: npx tsx clearing-house/bench/ingest.bench.ts [--taps 100000] [--hanoi-fraction 0.1]
+ */
+import { randomBytes } from 'node:crypto';
+import { finished } from 'node:stream/promises';
+import { Command } from 'commander';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { Ed25519BulkVerifier, toHex } from '@onecard/keys';
+import { migrateDatabase } from '../src/db/migrate.js';
+import { openDatabase, type Database } from '../src/db/open.js';
+import { jsonRecordset } from '../src/db/rows.js';
+import { ingestBatch, type PostingMode } from '../src/ingest/ingest-batch.js';
+import { postPendingEvents } from '../src/ledger/posting/job.js';
+import { reconciliationSummary } from '../src/reconcile/exception-queries.js';
+import { settlementForDay } from '../src/reconcile/settlement-queries.js';
+import { BENCH_OPERATOR_ID, generateDay, signUploads, type BenchDay, type SignedUpload } from './workload.js';
+
+const DEFAULT_URL = 'postgres://postgres@127.0.0.1:54329/onecard';
+const HANOI_TAP_COUNT = 1_500_000;
+const HANOI_DEVICE_COUNT = 3000;
+const HANOI_CARD_COUNT = 750_000;
+const SEED_CHUNK_ROW_COUNT = 50_000;
+const MS_PER_S = 1000;
+
+const program = new Command()
+  .option('--taps <n>', 'taps in the COPY-ratio run', '100000')
+  .option('--devices <n>', 'validators in the COPY-ratio run', '200')
+  .option('--cards <n>', 'cards in the COPY-ratio run', '50000')
+  .option('--batch-events <n>', 'events per signed batch', '500')
+  .option('--concurrency <n>', 'uploads in flight (the hot operator-revenue row serialises the ledger step)', '1')
+  .option('--hanoi-fraction <f>', 'fraction of the Hanoi day to run (0 skips)', '0.1')
+  .option('--hanoi-posting <mode>', 'inline or deferred posting for the Hanoi day', 'deferred')
+  .parse();
+const options = program.opts<{ taps: string; devices: string; cards: string; batchEvents: string; concurrency: string; hanoiFraction: string; hanoiPosting: string }>();
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+}
+
+async function freshDatabase(url: string): Promise<{ database: Database; drop: () => Promise<void>; url: string }> {
+  const name = `onecard_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = postgres(url, { max: 1, onnotice: () => undefined });
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const database = await openDatabase({ url: target.toString(), connectionCountMax: Number(options.concurrency) + 1 });
+  await migrateDatabase(database);
+  return {
+    database,
+    url: target.toString(),
+    drop: async () => {
+      await database.close();
+      const dropper = postgres(url, { max: 1, onnotice: () => undefined });
+      await dropper.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+    },
+  };
+}
+
+async function seed(database: Database, day: BenchDay): Promise<void> {
+  const { db } = database;
+  await db.execute(sql`INSERT INTO organisations (id, kind, name) VALUES (${BENCH_OPERATOR_ID}, 'operator', 'Hanoi Bus') ON CONFLICT DO NOTHING`);
+  for (let i = 0; i < day.cardNumbers.length; i += SEED_CHUNK_ROW_COUNT) {
+    const rows = day.cardNumbers.slice(i, i + SEED_CHUNK_ROW_COUNT).map((n) => ({ n }));
+    await db.execute(sql`INSERT INTO cards (card_number) SELECT x.n FROM ${jsonRecordset(rows, 'n text')} ON CONFLICT DO NOTHING`);
+  }
+  const devices = day.devices.map((d) => ({ id: d.deviceId, key_id: d.keyId, key_hex: toHex(d.keyPair.publicKey), serial: d.deviceId.toString(16) }));
+  await db.execute(sql`
+    INSERT INTO devices (device_id, role, certificate_pem, certificate_serial_hex, not_after, journal_key_id, journal_public_key_hex)
+    SELECT x.id, 'validator', 'bench', x.serial, '2030-01-01T00:00:00Z', x.key_id, x.key_hex FROM ${jsonRecordset(devices, 'id bigint, key_id text, key_hex text, serial text')}`);
+}
+
+async function ingestAll(database: Database, uploads: readonly SignedUpload[], input: { readonly concurrency: number; readonly posting: PostingMode }): Promise<{ seconds: number; latenciesMs: number[] }> {
+  const verifier = new Ed25519BulkVerifier({ cachedKeyCountMax: 10_000 });
+  const context = { database, verifier, nowMs: () => Date.UTC(2026, 11, 4, 12), posting: input.posting };
+  const latenciesMs: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  const worker = async (): Promise<void> => {
+    while (next < uploads.length) {
+      const upload = uploads[next] as SignedUpload;
+      next += 1;
+      const t0 = performance.now();
+      const outcome = await ingestBatch(context, { deviceId: upload.deviceId, bytes: upload.bytes });
+      latenciesMs.push(performance.now() - t0);
+      if (outcome.kind !== 'accepted') throw new Error(`bench upload not accepted: ${outcome.kind}`);
+    }
+  };
+  await Promise.all(Array.from({ length: input.concurrency }, worker));
+  return { seconds: (performance.now() - started) / MS_PER_S, latenciesMs: latenciesMs.sort((a, b) => a - b) };
+}
+
+const copyField = (value: string | number | null | undefined): string => (value === null || value === undefined ? '\\N' : String(value));
+
+async function copyBaseline(url: string, day: BenchDay): Promise<number> {
+  const client = postgres(url, { max: 1, onnotice: () => undefined });
+  await client.unsafe('CREATE TABLE events_copy (LIKE events INCLUDING ALL)');
+  const columns = 'device_id, seq, batch_seq, at, kind, application, card_number, tmc, amount_vnd, balance_before_vnd, balance_after_vnd, operator_id, route_id, stop_id, prev_hash, hash, posting_status';
+  const lines: string[] = [];
+  for (const device of day.devices) {
+    for (const e of device.events) {
+      lines.push([e.deviceId, e.seq, 1, e.at, e.kind, e.application, e.cardNumber, e.tmc, e.amountVnd, e.balanceBeforeVnd, e.balanceAfterVnd, e.operatorId, e.routeId, e.stopId, e.prevHash, e.hash, 'posted'].map(copyField).join('\t') + '\n');
+    }
+  }
+  const started = performance.now();
+  const stream = await client.unsafe(`COPY events_copy (${columns}) FROM STDIN`).writable();
+  for (const line of lines) if (!stream.write(line)) await new Promise((resolve) => stream.once('drain', resolve));
+  stream.end();
+  await finished(stream);
+  const seconds = (performance.now() - started) / MS_PER_S;
+  await client.end();
+  return seconds;
+}
+
+async function timedPostingJob(database: Database): Promise<{ seconds: number; postedEventCount: number }> {
+  const started = performance.now();
+  const result = await postPendingEvents(database.db);
+  return { seconds: (performance.now() - started) / MS_PER_S, postedEventCount: result.postedEventCount };
+}
+
+async function ratioRun(url: string, posting: PostingMode): Promise<void> {
+  const day = generateDay({ deviceCount: Number(options.devices), cardCount: Number(options.cards), tapCount: Number(options.taps), seed: 1 });
+  const uploads = signUploads(day, Number(options.batchEvents));
+  const { database, drop, url: benchUrl } = await freshDatabase(url);
+  try {
+    await seed(database, day);
+    const ingest = await ingestAll(database, uploads, { concurrency: Number(options.concurrency), posting });
+    const job = posting === 'deferred' ? await timedPostingJob(database) : undefined;
+    const copySeconds = await copyBaseline(benchUrl, day);
+    const ingestRate = day.eventCount / ingest.seconds;
+    const copyRate = day.eventCount / copySeconds;
+    console.log(`ingest  [${posting}] ${day.eventCount} events in ${uploads.length} batches: ${ingest.seconds.toFixed(2)} s = ${Math.round(ingestRate)} events/s; batch latency median ${percentile(ingest.latenciesMs, 0.5).toFixed(1)} ms, p99 ${percentile(ingest.latenciesMs, 0.99).toFixed(1)} ms`);
+    if (job !== undefined) console.log(`posting [${posting}] job posted ${job.postedEventCount} events in ${job.seconds.toFixed(2)} s = ${Math.round(job.postedEventCount / job.seconds)} events/s; ingest+post ${Math.round(day.eventCount / (ingest.seconds + job.seconds))} events/s`);
+    console.log(`COPY    same rows into a table with the same indexes: ${copySeconds.toFixed(2)} s = ${Math.round(copyRate)} rows/s`);
+    console.log(`ratio   [${posting}] ingest / COPY = ${(ingestRate / copyRate).toFixed(2)} (target >= 0.5)`);
+  } finally {
+    await drop();
+  }
+}
+
+async function hanoiRun(url: string, fraction: number): Promise<void> {
+  const tapCount = Math.round(HANOI_TAP_COUNT * fraction);
+  const day = generateDay({ deviceCount: Math.max(1, Math.round(HANOI_DEVICE_COUNT * fraction)), cardCount: Math.max(1, Math.round(HANOI_CARD_COUNT * fraction)), tapCount, seed: 2 });
+  const uploads = signUploads(day, Number(options.batchEvents));
+  const { database, drop } = await freshDatabase(url);
+  try {
+    await seed(database, day);
+    const posting: PostingMode = options.hanoiPosting === 'inline' ? 'inline' : 'deferred';
+    const ingest = await ingestAll(database, uploads, { concurrency: Number(options.concurrency), posting });
+    const job = posting === 'deferred' ? await timedPostingJob(database) : { seconds: 0, postedEventCount: 0 };
+    const t0 = performance.now();
+    const summary = await reconciliationSummary(database.db, '2026-12-04');
+    const settlement = await settlementForDay(database.db, BENCH_OPERATOR_ID, '2026-12-04');
+    const reconcileSeconds = (performance.now() - t0) / MS_PER_S;
+    const total = ingest.seconds + job.seconds + reconcileSeconds;
+    console.log(`hanoi   ${(fraction * 100).toFixed(0)} % of a day, ${posting} posting: ${tapCount} taps, ${day.devices.length} validators, ${uploads.length} batches`);
+    console.log(`hanoi   ingest ${ingest.seconds.toFixed(1)} s, posting job ${job.seconds.toFixed(1)} s, reconciliation summary + settlement ${reconcileSeconds.toFixed(1)} s (${summary.length} scopes, ${settlement.length} routes)`);
+    console.log(`hanoi   extrapolated to 1.5 M taps: ${(total / fraction).toFixed(0)} s (target < 120 s; linear extrapolation, measured at ${fraction})`);
+  } finally {
+    await drop();
+  }
+}
+
+const url = process.env['DATABASE_URL'] ?? DEFAULT_URL;
+for (const posting of ['inline', 'deferred'] as const) await ratioRun(url, posting);
+const fraction = Number(options.hanoiFraction);
+if (fraction > 0) await hanoiRun(url, fraction);

@@ -1,0 +1,25 @@
+/** What the app is built from, and the per-request variables. */
+import type { DeviceTrust, Ed25519BulkVerifier, VerifiedCrl } from '@onecard/keys';
+import type { Database } from '../db/open.js';
+import type { ListSnapshot } from '../lists/entries.js';
+import type { Principal } from '../auth/sessions.js';
+import type { PaymentGateway } from '../stripe/payment-gateway.js';
+
+export interface AppOptions {
+  readonly database: Database;
+  readonly verifier: Ed25519BulkVerifier;
+  readonly trust: DeviceTrust;
+  /** The current verified CRL of the device CA (the caller refreshes it). */
+  readonly crl: () => VerifiedCrl;
+  readonly gateway: PaymentGateway;
+  readonly nowMs: () => number;
+  /**
+   * Encodes and signs a list snapshot as the wire envelope (card-os/src/profile/lists).
+   * Absent: the list endpoints answer the snapshot as JSON.
+   */
+  readonly encodeList?: (snapshot: Exclude<ListSnapshot, { status: 'not_modified' }>) => Uint8Array;
+}
+
+export interface AppEnv {
+  Variables: { principal: Principal };
+}
