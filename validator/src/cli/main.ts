@@ -1,16 +1,18 @@
 /**
- * The `validator` command line: `fares quote` (fare-command.ts) and the
- * device commands. `runCli` runs in-process and returns the exit code
+ * The `validator` command line: `fares quote` (fares-command.ts) and the
+ * device commands `run`, `status`, `sync`, `init-demo` (src/runtime). `runCli` runs in-process and returns the exit code
  * (tests call it); `main` wires it to the process for bin/validator.js.
  * Exit codes: 0 done, 1 failed operation, 2 usage.
  */
 import { Command, CommanderError } from 'commander';
+import type { CliIo } from './cli-io.js';
 import { registerFaresCommands } from './fares-command.js';
+import { registerInitDemoCommand } from './init-demo-command.js';
+import { registerRunCommand } from './run-command.js';
+import { registerStatusCommand } from './status-command.js';
+import { registerSyncCommand } from './sync-command.js';
 
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
+export type { CliIo } from './cli-io.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -23,6 +25,10 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: (text) => { io.stdout(text); }, writeErr: (text) => { io.stderr(text); }, outputError: (text, write) => { write(text); } })
     .showSuggestionAfterError(true);
   registerFaresCommands(program, io);
+  registerRunCommand(program, io);
+  registerStatusCommand(program, io);
+  registerSyncCommand(program, io);
+  registerInitDemoCommand(program, io);
   return program;
 }
 
