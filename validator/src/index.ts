@@ -5,3 +5,4 @@ export * from './fares/index.js';
 export * from './journal/index.js';
 export * from './sync/index.js';
 export * from './tap/index.js';
+export * from './runtime/index.js';
