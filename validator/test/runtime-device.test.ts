@@ -117,7 +117,7 @@ describe('a bus validator device from its configuration', () => {
         now = new Date(T0.getTime() + tap * 20 * MINUTE_MS);
         const outcome = await device.tap(tapOf(carol));
         if (!outcome.accepted) {
-          expect(outcome).toMatchObject({ reason: 'journal_failed', events: [], cardNumberTail: undefined });
+          expect(outcome).toMatchObject({ reason: 'out_of_service', events: [], cardNumberTail: undefined });
           break;
         }
         accepted += 1;

@@ -54,6 +54,7 @@ const VI: DisplayTexts = {
     insurance_expired: 'Thẻ bảo hiểm y tế hết hạn',
     insurance_not_yet_valid: 'Thẻ bảo hiểm y tế chưa có hiệu lực',
     journal_failed: 'Lỗi lưu giao dịch, vui lòng quẹt lại',
+    out_of_service: 'Tạm ngừng phục vụ, vui lòng dùng thiết bị khác',
     mode_input_missing: 'Thiếu thông tin nhập',
   },
   kinds: {
@@ -117,6 +118,7 @@ const EN: DisplayTexts = {
     insurance_expired: 'Health insurance expired',
     insurance_not_yet_valid: 'Health insurance not yet valid',
     journal_failed: 'Could not save, please tap again',
+    out_of_service: 'Out of service, please use another validator',
     mode_input_missing: 'Input missing',
   },
   kinds: {

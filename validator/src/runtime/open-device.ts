@@ -173,7 +173,7 @@ class OpenDevice implements ValidatorDevice {
     const capacity = this.#parts.journal.checkCapacity();
     if (!capacity.ok) {
       // Refused before the card is touched: nothing to recover, nothing charged.
-      const outcome: TapOutcome = { accepted: false, mode: this.#setup.mode, application: this.#setup.application, kind: undefined, reason: 'journal_failed', amountVnd: 0, balanceVnd: undefined, cardNumberTail: undefined, notes: [], events: [], timingsMs: {}, totalMs: 0 };
+      const outcome: TapOutcome = { accepted: false, mode: this.#setup.mode, application: this.#setup.application, kind: undefined, reason: 'out_of_service', amountVnd: 0, balanceVnd: undefined, cardNumberTail: undefined, notes: [], events: [], timingsMs: {}, totalMs: 0 };
       this.#notify(outcome);
       return Promise.resolve(outcome);
     }

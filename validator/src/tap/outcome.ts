@@ -43,6 +43,8 @@ export const TAP_REASONS = [
   'insurance_not_yet_valid',
   // the validator itself
   'journal_failed',
+  /** The journal has no room for un-uploaded taps: out of service until it syncs (nothing was written to the card). */
+  'out_of_service',
   'mode_input_missing',
 ] as const;
 export type TapReason = (typeof TAP_REASONS)[number];
