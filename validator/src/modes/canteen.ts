@@ -15,6 +15,7 @@ import type { ModeHandler } from '../tap/mode.js';
 import type { ModeOutcome } from '../tap/outcome.js';
 import { commitTransaction, debit, toHexLower, writeRecord } from './host-commands.js';
 import { journaledCardTmc } from './bus-recovery.js';
+import { modeRecorder } from './mode-recorder.js';
 
 export const CANTEEN_RECOVERY_WINDOW_MS_DEFAULT = 2 * 60 * 1000;
 
@@ -37,13 +38,7 @@ export function canteenMode(options: CanteenOptions): ModeHandler<CanteenInput> 
 
 async function runCanteen(options: CanteenOptions, context: TapContext, input: CanteenInput): Promise<ModeOutcome> {
   const { session, timer, now } = context;
-  const events: ModeOutcome['events'][number][] = [];
-  const record: TapContext['record'] = (entry) => {
-    const event = context.record(entry);
-    events.push(event);
-    return event;
-  };
-  const result = (accepted: boolean, extra: Partial<ModeOutcome>): ModeOutcome => ({ accepted, application: 'canteen', kind: events.at(-1)?.kind, reason: undefined, amountVnd: 0, balanceVnd: undefined, notes: [], events: [...events], ...extra });
+  const { record, result } = modeRecorder(context, 'canteen');
   const site = { siteCode: options.siteCode, gateNo: options.counterNo };
   if (!Number.isInteger(input.amountVnd) || input.amountVnd <= 0 || input.amountVnd > CANTEEN_AMOUNT_VND_MAX) return result(false, { reason: 'amount_invalid' });
   const purse = await timer.time('read', () => readCanteenPurse(session));

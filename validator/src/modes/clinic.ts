@@ -11,6 +11,7 @@ import type { TapContext } from '../tap/context.js';
 import type { ModeHandler } from '../tap/mode.js';
 import type { ModeOutcome } from '../tap/outcome.js';
 import { vietnamCivilDate } from '../tap/civil-date.js';
+import { modeRecorder } from './mode-recorder.js';
 
 export interface ClinicOptions {
   /** 5-digit facility code (health-insurance registry). */
@@ -36,13 +37,7 @@ export function clinicMode(options: ClinicOptions): ModeHandler<ClinicInput> {
 
 async function runClinic(options: ClinicOptions, context: TapContext, input: ClinicInput): Promise<ModeOutcome> {
   const { session, timer, now } = context;
-  const events: ModeOutcome['events'][number][] = [];
-  const record: TapContext['record'] = (entry) => {
-    const event = context.record(entry);
-    events.push(event);
-    return event;
-  };
-  const result = (accepted: boolean, extra: Partial<ModeOutcome>): ModeOutcome => ({ accepted, application: 'health', kind: events.at(-1)?.kind, reason: undefined, amountVnd: 0, balanceVnd: undefined, notes: [], events: [...events], ...extra });
+  const { record, result } = modeRecorder(context, 'health');
   if (!ICD10_PATTERN.test(input.reason)) return result(false, { reason: 'mode_input_missing' });
   const siteCode = Number(options.facility);
   const today = vietnamCivilDate(now);

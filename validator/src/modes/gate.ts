@@ -16,6 +16,7 @@ import type { TapContext } from '../tap/context.js';
 import type { ModeHandler } from '../tap/mode.js';
 import type { ModeOutcome, TapMode, TapReason } from '../tap/outcome.js';
 import { vietnamCivilDate } from '../tap/civil-date.js';
+import { modeRecorder } from './mode-recorder.js';
 
 export const GATE_ANTI_PASSBACK_MS_DEFAULT = 5 * 60 * 1000;
 export const GATE_RECOVERY_WINDOW_MS_DEFAULT = 10 * 60 * 1000;
@@ -56,13 +57,7 @@ function chooseDirection(setting: GateDirectionSetting, newest: AttendanceRecord
 
 async function runGate(spec: GateSpec, options: GateOptions, context: TapContext): Promise<ModeOutcome> {
   const { session, timer, now } = context;
-  const events: ModeOutcome['events'][number][] = [];
-  const record: TapContext['record'] = (entry) => {
-    const event = context.record(entry);
-    events.push(event);
-    return event;
-  };
-  const result = (accepted: boolean, extra: Partial<ModeOutcome>): ModeOutcome => ({ accepted, application: spec.application, kind: events.at(-1)?.kind, reason: undefined, amountVnd: 0, balanceVnd: undefined, notes: [], events: [...events], ...extra });
+  const { record, result } = modeRecorder(context, spec.application);
   const today = vietnamCivilDate(now);
   const holder = await timer.time('read', () => spec.checkHolder(session, today));
   if (!holder.ok) return result(false, { reason: reasonOfFailure(holder) });

@@ -14,6 +14,7 @@ import type { TapContext } from '../tap/context.js';
 import type { ModeHandler } from '../tap/mode.js';
 import type { ModeOutcome } from '../tap/outcome.js';
 import { vietnamCivilDate } from '../tap/civil-date.js';
+import { modeRecorder } from './mode-recorder.js';
 
 export const LIBRARY_LOAN_DAYS_DEFAULT = 14;
 
@@ -47,13 +48,7 @@ async function readLoans(context: TapContext): Promise<ReturnType<typeof readRec
 
 async function runLibrary(options: LibraryOptions, context: TapContext, input: LibraryInput): Promise<ModeOutcome> {
   const { session, timer, now } = context;
-  const events: ModeOutcome['events'][number][] = [];
-  const record: TapContext['record'] = (entry) => {
-    const event = context.record(entry);
-    events.push(event);
-    return event;
-  };
-  const result = (accepted: boolean, extra: Partial<ModeOutcome>): ModeOutcome => ({ accepted, application: 'student', kind: events.at(-1)?.kind, reason: undefined, amountVnd: 0, balanceVnd: undefined, notes: [], events: [...events], ...extra });
+  const { record, result } = modeRecorder(context, 'student');
   if (!Number.isInteger(input.itemId) || input.itemId < 1 || input.itemId > 0xffff_ffff) return result(false, { reason: 'mode_input_missing' });
   const today = vietnamCivilDate(now);
   const student = await timer.time('read', () => readStudentRecord(session));
