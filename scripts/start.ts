@@ -1,29 +1,24 @@
 /**
- * `npm start`: OneCard on its embedded defaults (emulated cards, no setup).
- * Issues a demo card from card-os/examples/holders/ on an emulated DESFire
- * card kept in .onecard/demo/, and prints what each application holds.
+ * `npm start`: OneCard on its embedded defaults — emulated cards, validators
+ * with real journals, the clearing house on PGlite with its dashboard, and the
+ * local Stripe fake (conformance-tests/src/city). DATABASE_URL: PostgreSQL
+ * instead; STRIPE_SECRET_KEY + STRIPE_WEBHOOK_SECRET: Stripe test mode.
+ * ONECARD_DEMO_EXIT_AFTER_MS stops it after that long (headless tests).
  */
-import { mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { runCli } from '../card-os/src/cli/main.js';
+import { runDemo } from '../conformance-tests/src/city/demo.js';
 
-const REPO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
-const DEMO_DIR = join(REPO_DIR, '.onecard', 'demo');
-const HOLDER_PATH = join(REPO_DIR, 'card-os', 'examples', 'holders', 'pupil-all-apps.json');
-/** The demo key store's passphrase: demo data only, never a production secret. */
-const DEMO_PASSPHRASE = 'onecard-demo-passphrase';
+const stopRequested = new Promise<void>((resolve) => {
+  process.once('SIGINT', () => {
+    resolve();
+  });
+  process.once('SIGTERM', () => {
+    resolve();
+  });
+});
 
-async function main(): Promise<void> {
-  mkdirSync(DEMO_DIR, { recursive: true });
-  const cardPath = join(DEMO_DIR, 'card.img');
-  rmSync(cardPath, { force: true });
-  const io = { stdout: (text: string) => process.stdout.write(text), stderr: (text: string) => process.stderr.write(text), env: { ...process.env, ONECARD_KEYSTORE_PASSPHRASE: DEMO_PASSPHRASE } };
-  // The demo's own embedded test key store lives under .onecard/demo/, apart from any other.
-  const deps = { cwd: DEMO_DIR };
-  const issued = await runCli(['personalise', '--state', cardPath, '--holder', HOLDER_PATH], io, deps);
-  if (issued !== 0) process.exit(issued);
-  process.exitCode = await runCli(['inspect', '--state', cardPath, '--lang', process.env['ONECARD_LANG'] === 'en' ? 'en' : 'vi'], io, deps);
+try {
+  process.exitCode = await runDemo({ env: process.env, write: (text) => process.stdout.write(text), stopRequested });
+} catch (error: unknown) {
+  process.stderr.write(`npm start failed: ${error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error'}\n`);
+  process.exitCode = 1;
 }
-
-await main();

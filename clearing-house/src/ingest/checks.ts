@@ -26,7 +26,9 @@ function checkMoneyEvent(event: JournalEvent, index: number): BatchCheck {
     if (event.amountVnd !== 0 && event.kind !== 'contract-load') return { ok: false, reason: 'record_malformed', detail: `event ${index}: ${event.kind} moves no money` };
     return { ok: true };
   }
-  if (event.amountVnd === 0 && event.kind !== 'autoload') return { ok: true };
+  // Zero-amount money kinds move nothing: an autoload claim (validator/src/modes/autoload-plan.ts, PROFILE.md §12)
+  // is journaled with its TMC so the card's counter has no gap, and posts no transfer.
+  if (event.amountVnd === 0) return { ok: true };
   if (event.application !== rule.application) return { ok: false, reason: 'record_malformed', detail: `event ${index}: ${event.kind} belongs to the ${rule.application} purse` };
   if (event.tmc === undefined || event.balanceBeforeVnd === undefined || event.balanceAfterVnd === undefined) {
     return { ok: false, reason: 'record_malformed', detail: `event ${index}: a money event needs tmc, balanceBeforeVnd and balanceAfterVnd` };
@@ -39,7 +41,8 @@ function checkMoneyEvent(event: JournalEvent, index: number): BatchCheck {
   if ((event.kind === 'canteen-purchase' || event.kind === 'canteen-top-up') && event.siteCode === undefined) {
     return { ok: false, reason: 'record_malformed', detail: `event ${index}: ${event.kind} needs siteCode` };
   }
-  if (event.kind === 'autoload' && event.actionId === undefined) return { ok: false, reason: 'record_malformed', detail: `event ${index}: autoload needs actionId` };
+  // An autoload without an actionId (settled by a validator that no longer holds the action) is not malformed:
+  // posting books it through suspense with an `autoload_without_order` exception for a person to match.
   return { ok: true };
 }
 

@@ -24,7 +24,7 @@ interface Input {
   readonly canCredit: boolean;
 }
 
-function tripOf(line: TripLine): TripRecord {
+export function tripOf(line: TripLine): TripRecord {
   return { event: line.event, transactionNo: line.transactionNo, at: line.at, deviceId: line.deviceId, routeId: line.routeCode, amountVnd: line.amountVnd, balanceAfterVnd: line.balanceAfterVnd, contractSlot: line.contractSlot };
 }
 
@@ -58,7 +58,7 @@ export async function applyAutoload(input: Input): Promise<AutoloadResult> {
       const fareState = withMarker(view.fareState, claimMarker);
       const claimed = await claimTransaction({ client: context.session.client, timer: context.timer, fareState, trip: line });
       if (!claimed.ok) return { ok: false, reason: 'card_refused' };
-      record({ kind: 'autoload', reason: 'autoload_claim', amountVnd: 0, balanceAfterVnd: view.balanceVnd, ...tmcFields(claimed.value, { actionSeq: plan.seq }) });
+      record({ kind: 'autoload', reason: 'autoload_claim', amountVnd: 0, balanceBeforeVnd: view.balanceVnd, balanceAfterVnd: view.balanceVnd, ...tmcFields(claimed.value, { actionSeq: plan.seq }) });
       return credit({ input, view: { ...view, fareState, lastTrip: tripOf(line) }, seq: plan.seq, action: plan.action });
     }
   }
@@ -79,7 +79,7 @@ function recordSettledCredit(options: { input: Input; seq: number; claimTmc: num
   const journaledTmc = journaledCardTmc(context.journal.lastEventFor(cardNumber, 'transit')) ?? -1;
   if (credit.transactionNo <= journaledTmc) return;
   const actionId = context.actions.pendingFor(cardNumber).find((a) => actionSeqOf(a) === seq)?.actionId;
-  input.record({ kind: 'autoload', reason: 'autoload_settled', amountVnd: credit.amountVnd, balanceAfterVnd: credit.balanceAfterVnd, tmc: credit.transactionNo, ...(actionId === undefined ? {} : { actionId }), detail: { actionSeq: seq, creditDeviceId: credit.deviceId } });
+  input.record({ kind: 'autoload', reason: 'autoload_settled', amountVnd: credit.amountVnd, balanceBeforeVnd: credit.balanceAfterVnd - credit.amountVnd, balanceAfterVnd: credit.balanceAfterVnd, tmc: credit.transactionNo, ...(actionId === undefined ? {} : { actionId }), detail: { actionSeq: seq, creditDeviceId: credit.deviceId } });
 }
 
 async function credit(options: { input: Input; view: TransitTapView; seq: number; action: AutoloadAction }): Promise<AutoloadResult> {

@@ -106,7 +106,8 @@ export function syncRoutes(options: AppOptions): OpenAPIHono<AppEnv> {
     app.openapi(listRoute(kind, path), async (c) => {
       const { since } = c.req.valid('query');
       const snapshot = await listSnapshot(db, kind, since);
-      if (snapshot.status === 'not_modified') return c.body(null, 304);
+      // Nothing published yet (version 0): the device's empty list is current; the wire format starts at version 1.
+      if (snapshot.status === 'not_modified' || snapshot.version === 0) return c.body(null, 304);
       if (options.encodeList !== undefined) return c.body(Buffer.from(options.encodeList(snapshot)), 200, { 'content-type': 'application/octet-stream' });
       return c.json(snapshot, 200);
     });
