@@ -42,6 +42,9 @@ export function schoolCanteenAccount(schoolId: string): AccountSpec {
   return { id: `school:${schoolId}:canteen`, kind: 'school_canteen', organisationId: schoolId, cardNumber: null, floorVnd: null };
 }
 
+/** Cash taken at card issuance desks for the value a card leaves personalisation with (anonymous cards: no organisation). */
+export const ISSUANCE_CASH_ACCOUNT: AccountSpec = { id: 'cash:issuance', kind: 'cash', organisationId: null, cardNumber: null, floorVnd: null };
+
 /** Cash taken at a top-up point run by an organisation (kiosk, canteen counter). */
 export function cashAccount(organisationId: string): AccountSpec {
   return { id: `cash:${organisationId}`, kind: 'cash', organisationId, cardNumber: null, floorVnd: null };

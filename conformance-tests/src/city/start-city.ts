@@ -19,7 +19,7 @@ import { personaliseCityCard, type CityCard } from './cards.js';
 import { hanoiDayOf, realClock, serviceDayStartMs, simulatedClock, type CityClock } from './city-clock.js';
 import { CITY_OPERATORS, CITY_SCHOOL, DASHBOARD_BASE_PATH, openCityClearingHouse, type CityClearingHouse } from './clearing.js';
 import { openCityValidator, UploadLog, type CityValidator } from './devices.js';
-import { ADULT_OPENING_BALANCE_VND, CITY_SCHOOL_CODE, PUPIL_OPENING_BALANCE_VND, type RiderKind } from './holders.js';
+import { ADULT_OPENING_BALANCE_VND, CITY_SCHOOL_CODE, PUPIL_CANTEEN_BALANCE_VND, PUPIL_OPENING_BALANCE_VND, type RiderKind } from './holders.js';
 import { createCityKeys, type CityKeys } from './key-material.js';
 import { CITY_CARD_COUNT_MAX, CITY_PROGRESS_STEP_COUNT, CITY_SERVICE_DAY_SPAN_MS, CITY_TAP_COUNT_PER_CALL_MAX, CITY_VALIDATOR_COUNT_MAX } from './limits.js';
 import { Random } from './random.js';
@@ -181,7 +181,16 @@ export async function startCity(options: CityOptions): Promise<City> {
       cards.push(await personaliseCityCard({ index, issuer: keys.issuer, serviceDay, issuedAt }));
       if ((index + 1) % CITY_PROGRESS_STEP_COUNT === 0 || index + 1 === options.cardCount) progress({ phase: 'cards', done: index + 1, total: options.cardCount });
     }
-    const registeredCards = await registerCards(db, cards.map((card) => ({ cardNumber: card.cardNumber, organisationId: card.kind === 'pupil' ? CITY_SCHOOL.id : null })));
+    const registeredCards = await registerCards(
+      db,
+      cards.map((card) => ({
+        cardNumber: card.cardNumber,
+        organisationId: card.kind === 'pupil' ? CITY_SCHOOL.id : null,
+        // What personalisation put on the card: the clearing house's shadow purses start there.
+        openingBalancesVnd: { transit: openingBalanceOf(card.kind), canteen: card.kind === 'pupil' ? PUPIL_CANTEEN_BALANCE_VND : 0 },
+        issuedAt,
+      })),
+    );
     if (!registeredCards.ok) throw new Error(`card registration refused: ${registeredCards.code}`);
     const openingByReference = new Map(cards.map((card) => [cardReferenceOf(card.cardNumber), openingBalanceOf(card.kind)]));
 

@@ -73,8 +73,9 @@ export async function ingestState(db: Executor): Promise<IngestState> {
 }
 
 /**
- * An issued card's opening balance reaches the clearing house as a rise at
- * the card's first seen TMC (no issuance event exists yet: see the report);
+ * Opening balances are booked when cards are registered (registerCards
+ * `openingBalancesVnd`). A card registered without its opening balance shows
+ * it as a rise at its first seen TMC: classified as expected;
  * `openingBalanceOf` answers the balance the card was issued with (the finding shows shadow − card: −opening), by the
  * exception's pseudonymous card reference.
  */

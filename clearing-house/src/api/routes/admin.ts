@@ -1,6 +1,6 @@
 /** Device registration (clearing admin) and top-up orders and payment webhooks. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { CARD_REGISTRATION_COUNT_MAX, registerCards } from '../../cards/register.js';
+import { CARD_REGISTRATION_COUNT_MAX, OPENING_BALANCE_VND_MAX, registerCards } from '../../cards/register.js';
 import { registerDevice } from '../../devices/registry.js';
 import { createTopupOrder } from '../../topups/orders.js';
 import { applyPaymentEvent, PAYMENT_OUTCOMES } from '../../topups/webhook.js';
@@ -42,7 +42,7 @@ const cardsRoute = createRoute({
   security: [{ bearer: [] }],
   request: {
     body: {
-      content: { 'application/json': { schema: z.object({ cards: z.array(z.object({ cardNumber: z.string().regex(/^\d{16}$/), organisationId: z.string().nullable() })).min(1).max(CARD_REGISTRATION_COUNT_MAX) }) } },
+      content: { 'application/json': { schema: z.object({ cards: z.array(z.object({ cardNumber: z.string().regex(/^\d{16}$/), organisationId: z.string().nullable(), openingBalancesVnd: z.strictObject({ transit: z.number().int().min(0).max(OPENING_BALANCE_VND_MAX).optional(), canteen: z.number().int().min(0).max(OPENING_BALANCE_VND_MAX).optional() }).optional() })).min(1).max(CARD_REGISTRATION_COUNT_MAX) }) } },
       required: true,
     },
   },
@@ -101,7 +101,14 @@ export function adminRoutes(options: AppOptions): OpenAPIHono<AppEnv> {
     const { cards } = c.req.valid('json');
     const allowed = principal.role === 'clearing_admin' || (principal.role === 'school_staff' && cards.every((card) => card.organisationId === principal.organisationId));
     if (!allowed) return c.json(apiError('forbidden', 'cards can be registered for the caller organisation only'), 403);
-    const result = await registerCards(db, cards);
+    const result = await registerCards(
+      db,
+      cards.map((card) => ({
+        cardNumber: card.cardNumber,
+        organisationId: card.organisationId,
+        ...(card.openingBalancesVnd === undefined ? {} : { openingBalancesVnd: Object.fromEntries(Object.entries(card.openingBalancesVnd).filter((entry): entry is [string, number] => entry[1] !== undefined)) }),
+      })),
+    );
     if (!result.ok) return c.json(apiError('registration_refused', 'the cards were refused', result.code), 422);
     return c.json({ newCardCount: result.newCardCount }, 200);
   });
