@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHART_ROUTE_SERIES_COUNT_MAX, revenueByOperatorSvg, ridershipByHourSvg, ridershipSeries } from './charts.js';
+import { formatMillionsVnd } from './format.js';
 import { hanoiDay } from './testing/hanoi-day.js';
 
 const day = hanoiDay({ businessDay: '2026-12-03', seed: 9 });
@@ -46,5 +47,12 @@ describe('revenue by operator', () => {
     }
     expect(svg).toContain('Tiền vé');
     expect(svg).toContain('Vé tháng');
+  });
+});
+
+describe('revenue axis ticks', () => {
+  it('shows fractions of a million below ten million, in both languages', () => {
+    expect([0, 200_000, 1_000_000, 1_400_000, 25_000_000].map((v) => formatMillionsVnd(v, 'en'))).toEqual(['0 M', '0.2 M', '1 M', '1.4 M', '25 M']);
+    expect(formatMillionsVnd(200_000, 'vi')).toBe('0,2 tr');
   });
 });

@@ -6,7 +6,7 @@
  */
 import * as echarts from 'echarts';
 import { localHourOf } from './business-day.js';
-import { formatCount, formatVnd, type ReportLanguage } from './format.js';
+import { formatCount, formatMillionsVnd, formatVnd, type ReportLanguage } from './format.js';
 import type { RevenueRow, RidershipRow } from './rows.js';
 
 export const CHART_ROUTE_SERIES_COUNT_MAX = 8;
@@ -124,7 +124,7 @@ export function revenueByOperatorSvg(rows: readonly RevenueRow[], options: Chart
   return render(options, {
     grid: { left: 8, right: 104, top: 36, bottom: 32, containLabel: true },
     legend: { top: 4, left: 8 },
-    xAxis: { type: 'value', axisLabel: { formatter: (value: number) => formatCount(value / 1_000_000, options.lang) + (options.lang === 'vi' ? ' tr' : ' M') } },
+    xAxis: { type: 'value', axisLabel: { formatter: (value: number) => formatMillionsVnd(value, options.lang) } },
     yAxis: { type: 'category', data: sorted.map((row) => row.operatorName), axisLabel: { width: 150, overflow: 'break', lineHeight: 14 } },
     series: [
       { type: 'bar', stack: 'revenue', name: options.labels.fares, data: sorted.map((row) => row.fareRevenueVnd), barMaxWidth: CHART_BAR_WIDTH_PX_MAX },

@@ -14,6 +14,13 @@ export function formatCount(count: number, lang: ReportLanguage): string {
   return new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: 0 }).format(count);
 }
 
+/** An axis tick in millions of đồng: `0,2 tr` / `0.2 M` below ten million, whole millions above. */
+export function formatMillionsVnd(amountVnd: number, lang: ReportLanguage): string {
+  const millions = amountVnd / 1_000_000;
+  const digits = Math.abs(millions) < 10 && !Number.isInteger(millions) ? 1 : 0;
+  return `${new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: digits }).format(millions)} ${lang === 'vi' ? 'tr' : 'M'}`;
+}
+
 /** Date and time in Asia/Ho_Chi_Minh, e.g. `04/12/2026 07:15`. */
 export function formatLocalDateTime(instant: Date, lang: ReportLanguage): string {
   return new Intl.DateTimeFormat(LOCALE[lang], {
