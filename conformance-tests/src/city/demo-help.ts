@@ -26,10 +26,6 @@ export function demoHelpText(input: { readonly city: City; readonly webViewUrl: 
   }
   lines.push(
     '',
-    'Known gaps (the city report lists the fixes): the "balance rose without a load" exceptions are the issued cards\' opening',
-    'balances, which no issuance event tells the clearing house yet; and a batch holding an autoload is quarantined until the',
-    'validator and the clearing house agree on the autoload claim event.',
-    '',
     'A few taps every few seconds keep the dashboard moving. Ctrl-C stops everything.',
     '',
   );
