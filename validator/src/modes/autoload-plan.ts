@@ -44,6 +44,30 @@ function isTransitAutoload(action: CardAction): action is AutoloadAction {
   return action.kind === 'autoload' && action.application === 'transit';
 }
 
+/** Actions a bus tap applies (PROFILE.md §12): transit autoloads, pass loads, transit unblocks. */
+export function isBusAction(action: CardAction): boolean {
+  switch (action.kind) {
+    case 'autoload':
+    case 'unblock':
+      return action.application === 'transit';
+    case 'load-contract':
+      return true;
+  }
+}
+
+/**
+ * The bus action to apply next: the lowest sequence number above `lastSeq`
+ * not yet applied. All kinds share the card's one sequence, so an action
+ * never overtakes a lower one that waits.
+ */
+export function nextBusAction(input: { pending: readonly CardAction[]; lastSeq: number; isActionApplied: (actionId: string) => boolean }): { action: CardAction; seq: number } | undefined {
+  return input.pending
+    .filter(isBusAction)
+    .map((action) => ({ action, seq: actionSeqOf(action) }))
+    .filter((c): c is { action: CardAction; seq: number } => c.seq !== undefined && c.seq > input.lastSeq && !input.isActionApplied(c.action.actionId))
+    .sort((a, b) => a.seq - b.seq)[0];
+}
+
 export interface AutoloadInput {
   readonly marker: ActionMarker | undefined;
   /** The card's trip log, oldest first (only the newest record is needed unless a claim is open). */
@@ -74,11 +98,7 @@ export function planAutoload(input: AutoloadInput): AutoloadPlan {
     return action === undefined ? { kind: 'none' } : { kind: 'claim', seq: lastSeq, action };
   }
   if (!input.canCredit) return { kind: 'none' };
-  const candidates = input.pending
-    .filter(isTransitAutoload)
-    .map((action) => ({ action, seq: actionSeqOf(action) }))
-    .filter((c): c is { action: AutoloadAction; seq: number } => c.seq !== undefined && c.seq > lastSeq && !input.isActionApplied(c.action.actionId))
-    .sort((a, b) => a.seq - b.seq);
-  const first = candidates[0];
-  return first === undefined ? { kind: 'none' } : { kind: 'claim', seq: first.seq, action: first.action };
+  const first = nextBusAction({ pending: input.pending, lastSeq, isActionApplied: input.isActionApplied });
+  // A lower-numbered pass load or unblock goes first (modes/bus-contract-load.ts).
+  return first === undefined || !isTransitAutoload(first.action) ? { kind: 'none' } : { kind: 'claim', seq: first.seq, action: first.action };
 }

@@ -5,6 +5,7 @@
  *   fare   (debit key): [Debit] · WriteData fare state · WriteRecord trip · Commit
  *   claim  (debit key): WriteData fare state with the action claim · WriteRecord autoload(0) · Commit
  *   credit (top-up key): Credit · WriteRecord autoload(amount) · Commit
+ *   pass   (top-up key): WriteData entitlements · WriteRecord contract-sale · Commit
  * Every commit appends exactly one trip record numbered with the TMC it
  * will produce: the newest record's number + 1 (PROFILE.md §5.4).
  */
@@ -15,6 +16,7 @@ import type { StageTimer } from '../tap/stage-timer.js';
 const PURSE = profileFile('transit.purse');
 const FARE_STATE = profileFile('transit.fare-state');
 const TRIPS = profileFile('transit.trips');
+const ENTITLEMENTS = profileFile('transit.entitlements');
 
 export interface Committed {
   /** TMC the card answered (the trip record carries the predicted one; they agree unless the card's log skipped a commit). */
@@ -88,6 +90,20 @@ export async function creditTransaction(input: { session: ProfileSession; timer:
   return commitWithMac(session.client, input.trip.transactionNo, timer);
 }
 
+/** Authenticates with the top-up key (EV2 NonFirst: a new transaction), rewrites the passes (a backup file: all or nothing) and logs the sale. */
+export async function contractLoadTransaction(input: { session: ProfileSession; timer: StageTimer; entitlementsBytes: Uint8Array; trip: TripLine }): Promise<ProfileResult<Committed> | CardStep<Committed>> {
+  const { session, timer } = input;
+  const auth = await timer.time('write', () => session.authenticate('transit', PROFILE_KEY_NO.transit.topUp, { defaultKeyAllowed: false }));
+  if (!auth.ok) return auth;
+  const written = await timer.time('write', async (): Promise<CardStep<void>> => {
+    const passes = await writeData(session.client, { fileNo: ENTITLEMENTS.fileNo, mode: ENTITLEMENTS.settings.commMode, offsetBytes: 0, data: input.entitlementsBytes });
+    if (!passes.ok) return passes;
+    return appendTrip(session.client, input.trip);
+  });
+  if (!written.ok) return written;
+  return commitWithMac(session.client, input.trip.transactionNo, timer);
+}
+
 export type { TripLine };
 
 /** The fare state to write, carrying `marker` whatever the fare engine did with the field. */
@@ -98,7 +114,7 @@ export function withMarker(state: TransitFareState, marker: ActionMarker | undef
 }
 
 /** TMC ‖ TMV for the journal, and `detail` (plus the record's number when the card's TMC disagrees with it). */
-export function tmcFields(committed: Committed, detail: Readonly<Record<string, number>> = {}): { tmc: number; tmv: string; detail?: Record<string, number> } {
+export function tmcFields(committed: Committed, detail: Readonly<Record<string, number | string>> = {}): { tmc: number; tmv: string; detail?: Record<string, number | string> } {
   const all = committed.tmc === committed.predictedTmc ? { ...detail } : { ...detail, recordTmc: committed.predictedTmc };
   return { tmc: committed.tmc, tmv: committed.tmvHex, ...(Object.keys(all).length === 0 ? {} : { detail: all }) };
 }

@@ -1,8 +1,9 @@
 /**
  * Bus mode: the fare engine decides, the card pays in one transaction
  * (modes/bus-card.ts), autoloads from the action list are applied once
- * (modes/autoload-plan.ts), and a repeat tap after a torn transaction is
- * recovery (modes/bus-recovery.ts).
+ * (modes/autoload-plan.ts), then a pass load or an unblock of the card's
+ * one action sequence (modes/bus-actions.ts), and a repeat tap after a torn
+ * transaction is recovery (modes/bus-recovery.ts).
  */
 import { readLog, readTransitForTap, profileFile, tripCodec, type JournalEventKind, type TransitTapView, type TripEvent, type TripRecord } from '@onecard/card-os/profile';
 import type { BusTapContext, FareDecision, FareEngine, FareOutcome } from '../ports.js';
@@ -14,6 +15,7 @@ import { journaledCardTmc, isRepeatTap, isRide, mayHaveTornCommits, tornCommits,
 import { fareTransaction, tmcFields, withMarker, type TripLine } from './bus-card.js';
 import { applyAutoload, type AutoloadResult } from './bus-autoload.js';
 import { actionSeqOf } from './autoload-plan.js';
+import { applyListAction, listActionFields } from './bus-actions.js';
 
 /** Defaults a deployment may override (bus mode options). */
 export const BUS_RECOVERY_WINDOW_MS_DEFAULT = 15 * 60 * 1000;
@@ -95,8 +97,9 @@ async function runBusTap(context: TapContext, options: BusModeOptions): Promise<
   if (mayHaveTornCommits(seen)) {
     const torn = tornCommits({ ...seen, trips });
     const seq = view.fareState.actions?.lastSeq;
-    const actionId = seq === undefined ? undefined : context.actions.pendingFor(cardNumber).find((a) => actionSeqOf(a) === seq)?.actionId;
-    for (const trip of torn) recordRecovered(record, trip, { seq, actionId });
+    const action = seq === undefined ? undefined : context.actions.pendingFor(cardNumber).find((a) => actionSeqOf(a) === seq);
+    const unblock = action?.kind === 'unblock' && !context.journal.isActionApplied(action.actionId);
+    for (const trip of torn) recordRecovered(record, trip, { seq, actionId: action?.actionId, unblock });
     const newest = torn.at(-1);
     if (newest !== undefined && isRide(newest)) {
       return outcome({ accepted: true, reason: 'recovered_torn_tap', amountVnd: newest.amountVnd, balanceVnd: newest.balanceAfterVnd, notes: [{ code: 'recovered' }], events: events() });
@@ -109,17 +112,21 @@ async function runBusTap(context: TapContext, options: BusModeOptions): Promise<
   const autoload: AutoloadResult = await applyAutoload({ context, record, view, trips, canCredit: options.autoload });
   if (!autoload.ok) return outcome({ accepted: false, reason: autoload.reason, balanceVnd: view.balanceVnd, events: events() });
   view = autoload.view;
+  const listed = await applyListAction({ context, record, view, trips, canLoad: options.autoload, markerIn: autoload.markerAfter });
+  if (!listed.ok) return outcome({ accepted: false, reason: listed.reason, balanceVnd: view.balanceVnd, events: events() });
+  view = listed.view;
+  const listFields = listActionFields(listed);
 
   const position = options.position();
   const busContext: BusTapContext = { at: now, routeId: position.routeId, stopId: position.stopId, fareMediaId: options.fareMediaId };
   const decision: FareDecision = timer.timeSync('decide', () => options.fares.decideBusTap({ entitlements: view.entitlements, fareState: view.fareState, balanceVnd: view.balanceVnd }, busContext));
   const cardTmc = view.lastTrip?.transactionNo ?? 0;
   if (!decision.ok) {
-    record({ kind: 'denied', reason: decision.reason, amountVnd: 0, routeId: position.routeId, ...riderCategoryField(decision.riderCategoryId), detail: { cardTmc } });
+    record({ kind: 'denied', reason: decision.reason, amountVnd: 0, routeId: position.routeId, ...riderCategoryField(decision.riderCategoryId), detail: { cardTmc, ...(listed.waiting === undefined ? {} : { actionWaits: listed.waiting.reason }) } });
     return outcome({ accepted: false, reason: decision.reason, balanceVnd: view.balanceVnd, events: events() });
   }
   const trip: TripLine = { event: TRIP_EVENT_OF[decision.outcome], transactionNo: cardTmc + 1, at: now, deviceId: device.deviceId, routeCode: decision.routeCode, amountVnd: decision.amountVnd, balanceAfterVnd: view.balanceVnd - decision.amountVnd, contractSlot: decision.contractSlot };
-  const fareState = withMarker(decision.nextFareState, autoload.markerAfter);
+  const fareState = withMarker(decision.nextFareState, listed.markerAfter);
   const committed = await fareTransaction({ client: session.client, timer, amountVnd: decision.amountVnd, fareState, trip });
   // A card status during the write or the commit drops the transaction: nothing changed on the card.
   if (!committed.ok) return outcome({ accepted: false, reason: 'card_refused', balanceVnd: view.balanceVnd, events: events() });
@@ -133,7 +140,8 @@ async function runBusTap(context: TapContext, options: BusModeOptions): Promise<
     fareProductId: decision.fareProductId,
     ...riderCategoryField(decision.riderCategoryId),
     ...(decision.contractSlot === undefined ? {} : { contractSlot: decision.contractSlot }),
-    ...tmcFields(committed.value),
+    ...(listFields.actionId === undefined ? {} : { actionId: listFields.actionId }),
+    ...tmcFields(committed.value, listFields.detail),
   });
   return outcome({ accepted: true, kind: decision.outcome, amountVnd: decision.amountVnd, balanceVnd: trip.balanceAfterVnd, notes: autoload.notes, events: events() });
 }
@@ -145,7 +153,7 @@ function riderCategoryField(riderCategoryId: string | undefined): { riderCategor
   return riderCategoryId !== undefined && JOURNAL_CODE_PATTERN.test(riderCategoryId) ? { riderCategory: riderCategoryId } : {};
 }
 
-function recordRecovered(record: TapContext['record'], trip: TripRecord, action: { seq: number | undefined; actionId: string | undefined }): void {
+function recordRecovered(record: TapContext['record'], trip: TripRecord, action: { seq: number | undefined; actionId: string | undefined; unblock: boolean }): void {
   const kind = journalKindOf(trip);
   if (kind === undefined) return;
   const autoload = trip.event === 'autoload';
@@ -158,7 +166,7 @@ function recordRecovered(record: TapContext['record'], trip: TripRecord, action:
     tmc: trip.transactionNo,
     ...(trip.routeId === 0 ? {} : { routeId: String(trip.routeId) }),
     ...(trip.contractSlot === undefined ? {} : { contractSlot: trip.contractSlot }),
-    ...(autoload && !claim && action.actionId !== undefined ? { actionId: action.actionId } : {}),
-    detail: { recovered: 1, ...(autoload && action.seq !== undefined ? { actionSeq: action.seq } : {}) },
+    ...((autoload && !claim) || (action.unblock && isRide(trip)) ? (action.actionId === undefined ? {} : { actionId: action.actionId }) : {}),
+    detail: { recovered: 1, ...((autoload || (action.unblock && isRide(trip))) && action.seq !== undefined ? { actionSeq: action.seq } : {}) },
   });
 }
