@@ -21,7 +21,8 @@ import { ingestBatch, type PostingMode } from '../src/ingest/ingest-batch.js';
 import { postPendingEvents } from '../src/ledger/posting/job.js';
 import { reconciliationSummary } from '../src/reconcile/exception-queries.js';
 import { settlementForDay } from '../src/reconcile/settlement-queries.js';
-import { BENCH_OPERATOR_ID, generateDay, signUploads, type BenchDay, type SignedUpload } from './workload.js';
+import { cpuSecondsBetween, cpuSnapshot, type CpuSnapshot } from './cpu.js';
+import { BENCH_OPERATOR_ID, generateDay, signUploads, type BenchDay, type SignedUpload, type UploadOrder } from './workload.js';
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:54329/onecard';
 const HANOI_TAP_COUNT = 1_500_000;
@@ -38,8 +39,13 @@ const program = new Command()
   .option('--concurrency <n>', 'uploads in flight (the hot operator-revenue row serialises the ledger step)', '1')
   .option('--hanoi-fraction <f>', 'fraction of the Hanoi day to run (0 skips)', '0.1')
   .option('--hanoi-posting <mode>', 'inline or deferred posting for the Hanoi day', 'deferred')
+  .option('--post-during-ingest <yes|no>', 'Hanoi day, deferred: run the posting job continuously while uploads arrive (as in production) instead of after them', 'yes')
+  .option('--arrival <order>', 'upload order: device (all of one validator, then the next) or time (as batches close through the day)', 'device')
+  .option('--modes <list>', 'posting modes of the COPY-ratio run (comma-separated; empty skips it)', 'inline,deferred')
   .parse();
-const options = program.opts<{ taps: string; devices: string; cards: string; batchEvents: string; concurrency: string; hanoiFraction: string; hanoiPosting: string }>();
+const options = program.opts<{ taps: string; devices: string; cards: string; batchEvents: string; concurrency: string; hanoiFraction: string; hanoiPosting: string; modes: string; postDuringIngest: string; arrival: string }>();
+const arrival: UploadOrder = options.arrival === 'time' ? 'time' : 'device';
+const POSTING_IDLE_MS = 20;
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
@@ -127,18 +133,41 @@ async function timedPostingJob(database: Database): Promise<{ seconds: number; p
   return { seconds: (performance.now() - started) / MS_PER_S, postedEventCount: result.postedEventCount };
 }
 
+/** The posting job run in rounds until `done()` says ingest has finished, then once more to drain what is left. */
+async function postingJobAlongside(database: Database, done: () => boolean): Promise<{ postedEventCount: number }> {
+  let postedEventCount = 0;
+  while (!done()) {
+    const result = await postPendingEvents(database.db);
+    postedEventCount += result.postedEventCount;
+    if (result.postedEventCount === 0) await new Promise((resolve) => setTimeout(resolve, POSTING_IDLE_MS));
+  }
+  postedEventCount += (await postPendingEvents(database.db)).postedEventCount;
+  return { postedEventCount };
+}
+
+async function cpuLine(database: Database, since: CpuSnapshot, eventCount: number): Promise<string> {
+  const { clientS, serverS } = cpuSecondsBetween(since, await cpuSnapshot(database));
+  return `CPU node ${clientS.toFixed(2)} s + PostgreSQL ${serverS.toFixed(2)} s = ${(((clientS + serverS) * MS_PER_S * MS_PER_S) / eventCount).toFixed(1)} µs/event`;
+}
+
 async function ratioRun(url: string, posting: PostingMode): Promise<void> {
   const day = generateDay({ deviceCount: Number(options.devices), cardCount: Number(options.cards), tapCount: Number(options.taps), seed: 1 });
-  const uploads = signUploads(day, Number(options.batchEvents));
+  const uploads = signUploads(day, Number(options.batchEvents), arrival);
   const { database, drop, url: benchUrl } = await freshDatabase(url);
   try {
     await seed(database, day);
+    const cpuAtStart = await cpuSnapshot(database);
     const ingest = await ingestAll(database, uploads, { concurrency: Number(options.concurrency), posting });
+    const ingestCpu = await cpuLine(database, cpuAtStart, day.eventCount);
+    const cpuAfterIngest = await cpuSnapshot(database);
     const job = posting === 'deferred' ? await timedPostingJob(database) : undefined;
+    const jobCpu = job === undefined ? '' : await cpuLine(database, cpuAfterIngest, day.eventCount);
     const copySeconds = await copyBaseline(benchUrl, day);
     const ingestRate = day.eventCount / ingest.seconds;
     const copyRate = day.eventCount / copySeconds;
-    console.log(`ingest  [${posting}] ${day.eventCount} events in ${uploads.length} batches: ${ingest.seconds.toFixed(2)} s = ${Math.round(ingestRate)} events/s; batch latency median ${percentile(ingest.latenciesMs, 0.5).toFixed(1)} ms, p99 ${percentile(ingest.latenciesMs, 0.99).toFixed(1)} ms`);
+    console.log(`ingest  [${posting}] arrival ${arrival}, ${day.eventCount} events in ${uploads.length} batches: ${ingest.seconds.toFixed(2)} s = ${Math.round(ingestRate)} events/s; batch latency median ${percentile(ingest.latenciesMs, 0.5).toFixed(1)} ms, p99 ${percentile(ingest.latenciesMs, 0.99).toFixed(1)} ms`);
+    console.log(`cpu     [${posting}] ingest: ${ingestCpu}`);
+    if (job !== undefined) console.log(`cpu     [${posting}] posting job: ${jobCpu}`);
     if (job !== undefined) console.log(`posting [${posting}] job posted ${job.postedEventCount} events in ${job.seconds.toFixed(2)} s = ${Math.round(job.postedEventCount / job.seconds)} events/s; ingest+post ${Math.round(day.eventCount / (ingest.seconds + job.seconds))} events/s`);
     console.log(`COPY    same rows into a table with the same indexes: ${copySeconds.toFixed(2)} s = ${Math.round(copyRate)} rows/s`);
     console.log(`ratio   [${posting}] ingest / COPY = ${(ingestRate / copyRate).toFixed(2)} (target >= 0.5)`);
@@ -150,20 +179,35 @@ async function ratioRun(url: string, posting: PostingMode): Promise<void> {
 async function hanoiRun(url: string, fraction: number): Promise<void> {
   const tapCount = Math.round(HANOI_TAP_COUNT * fraction);
   const day = generateDay({ deviceCount: Math.max(1, Math.round(HANOI_DEVICE_COUNT * fraction)), cardCount: Math.max(1, Math.round(HANOI_CARD_COUNT * fraction)), tapCount, seed: 2 });
-  const uploads = signUploads(day, Number(options.batchEvents));
+  const uploads = signUploads(day, Number(options.batchEvents), arrival);
   const { database, drop } = await freshDatabase(url);
   try {
     await seed(database, day);
     const posting: PostingMode = options.hanoiPosting === 'inline' ? 'inline' : 'deferred';
+    const overlapped = posting === 'deferred' && options.postDuringIngest === 'yes';
+    let ingestDone = false;
+    const cpuAtStart = await cpuSnapshot(database);
+    const started = performance.now();
+    const alongside = overlapped ? postingJobAlongside(database, () => ingestDone) : undefined;
     const ingest = await ingestAll(database, uploads, { concurrency: Number(options.concurrency), posting });
-    const job = posting === 'deferred' ? await timedPostingJob(database) : { seconds: 0, postedEventCount: 0 };
+    ingestDone = true;
+    const ingestEndSeconds = (performance.now() - started) / MS_PER_S;
+    const job =
+      alongside !== undefined
+        ? { postedEventCount: (await alongside).postedEventCount, seconds: (performance.now() - started) / MS_PER_S - ingestEndSeconds }
+        : posting === 'deferred'
+          ? await timedPostingJob(database)
+          : { seconds: 0, postedEventCount: 0 };
+    if (posting === 'deferred' && job.postedEventCount !== tapCount) throw new Error(`posting job posted ${job.postedEventCount} of ${tapCount} taps`);
     const t0 = performance.now();
     const summary = await reconciliationSummary(database.db, '2026-12-04');
     const settlement = await settlementForDay(database.db, BENCH_OPERATOR_ID, '2026-12-04');
     const reconcileSeconds = (performance.now() - t0) / MS_PER_S;
+    const dayCpu = await cpuLine(database, cpuAtStart, tapCount);
     const total = ingest.seconds + job.seconds + reconcileSeconds;
-    console.log(`hanoi   ${(fraction * 100).toFixed(0)} % of a day, ${posting} posting: ${tapCount} taps, ${day.devices.length} validators, ${uploads.length} batches`);
-    console.log(`hanoi   ingest ${ingest.seconds.toFixed(1)} s, posting job ${job.seconds.toFixed(1)} s, reconciliation summary + settlement ${reconcileSeconds.toFixed(1)} s (${summary.length} scopes, ${settlement.length} routes)`);
+    console.log(`hanoi   ${(fraction * 100).toFixed(0)} % of a day, arrival ${arrival}, ${posting} posting${overlapped ? ' (job running during ingest)' : ''}: ${tapCount} taps, ${day.devices.length} validators, ${uploads.length} batches`);
+    console.log(`hanoi   ingest ${ingest.seconds.toFixed(1)} s, posting job ${overlapped ? 'finished ' : ''}${job.seconds.toFixed(1)} s${overlapped ? ' after the last upload' : ''}, reconciliation summary + settlement ${reconcileSeconds.toFixed(1)} s (${summary.length} scopes, ${settlement.length} routes)`);
+    console.log(`hanoi   ${dayCpu} (ingest + posting + reconciliation)`);
     console.log(`hanoi   extrapolated to 1.5 M taps: ${(total / fraction).toFixed(0)} s (target < 120 s; linear extrapolation, measured at ${fraction})`);
   } finally {
     await drop();
@@ -171,6 +215,7 @@ async function hanoiRun(url: string, fraction: number): Promise<void> {
 }
 
 const url = process.env['DATABASE_URL'] ?? DEFAULT_URL;
-for (const posting of ['inline', 'deferred'] as const) await ratioRun(url, posting);
+const modes = options.modes.split(',').filter((m): m is PostingMode => m === 'inline' || m === 'deferred');
+for (const posting of modes) await ratioRun(url, posting);
 const fraction = Number(options.hanoiFraction);
 if (fraction > 0) await hanoiRun(url, fraction);

@@ -71,13 +71,21 @@ export interface SignedUpload {
   readonly eventCount: number;
 }
 
-export function signUploads(day: BenchDay, eventCountPerBatch: number): SignedUpload[] {
-  const uploads: SignedUpload[] = [];
+/**
+ * `device`: all of one validator's batches, then the next one's (worst case for inline posting: most taps
+ * wait for a card's earlier TMC from a later validator). `time`: in the order the batches close (their last
+ * tap's instant) — validators uploading through the day.
+ */
+export type UploadOrder = 'device' | 'time';
+
+export function signUploads(day: BenchDay, eventCountPerBatch: number, order: UploadOrder = 'device'): SignedUpload[] {
+  const uploads: (SignedUpload & { readonly closedAt: string })[] = [];
   for (const device of day.devices) {
     for (let from = 0, batchSeq = 1; from < device.events.length; from += eventCountPerBatch, batchSeq += 1) {
       const events = device.events.slice(from, from + eventCountPerBatch);
-      uploads.push({ deviceId: device.deviceId, eventCount: events.length, bytes: signBatch({ deviceId: device.deviceId, batchSeq, createdAt: new Date(DAY_START_MS + DAY_LENGTH_MS), events, signer: { keyId: device.keyId, secretKey: device.keyPair.secretKey } }) });
+      uploads.push({ deviceId: device.deviceId, eventCount: events.length, closedAt: events[events.length - 1]?.at ?? '', bytes: signBatch({ deviceId: device.deviceId, batchSeq, createdAt: new Date(DAY_START_MS + DAY_LENGTH_MS), events, signer: { keyId: device.keyId, secretKey: device.keyPair.secretKey } }) });
     }
   }
-  return uploads;
+  if (order === 'time') uploads.sort((a, b) => (a.closedAt < b.closedAt ? -1 : a.closedAt > b.closedAt ? 1 : a.deviceId - b.deviceId));
+  return uploads.map(({ deviceId, eventCount, bytes }) => ({ deviceId, eventCount, bytes }));
 }

@@ -1,6 +1,7 @@
 /** What the app is built from, and the per-request variables. */
 import type { DeviceTrust, Ed25519BulkVerifier, VerifiedCrl } from '@onecard/keys';
 import type { Database } from '../db/open.js';
+import type { DistributionStore } from '../distribution/index.js';
 import type { ListSnapshot } from '../lists/entries.js';
 import type { Principal } from '../auth/sessions.js';
 import type { PaymentGateway } from '../stripe/payment-gateway.js';
@@ -18,6 +19,8 @@ export interface AppOptions {
    * Absent: the list endpoints answer the snapshot as JSON.
    */
   readonly encodeList?: (snapshot: Exclude<ListSnapshot, { status: 'not_modified' }>) => Uint8Array;
+  /** Signed fare feeds and sealed key bundles for devices (SYNC-PROTOCOL.md). Absent: those endpoints answer 404. */
+  readonly distribution?: DistributionStore;
 }
 
 export interface AppEnv {

@@ -3,6 +3,8 @@
  * URL is given, else an embedded PGlite (in memory, or a data directory, or a
  * dumped data dir to start from). Same schema, same migrations, same code.
  */
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -16,6 +18,36 @@ export type Executor = PgDatabase<PgQueryResultHKT, Schema>;
 
 export const POOL_CONNECTION_COUNT_MAX = 10;
 export const CONNECT_TIMEOUT_S = 10;
+
+const MS_PER_S = 1000;
+
+/** What postgres.js hands a custom socket factory (its parsed options; the factory is not in its type declarations). */
+interface SocketTarget {
+  readonly host: readonly string[];
+  readonly port: readonly number[];
+  readonly path?: string | false;
+}
+
+/**
+ * postgres.js opens its sockets with Nagle's algorithm on. A COPY ends with a
+ * small CopyDone message written after the data: Nagle holds it until the
+ * server ACKs the data, and the server delays that ACK — about 40 ms per COPY
+ * (measured: 45 ms → 1.6 ms for 500 rows). Pipelined small queries can stall
+ * the same way. So connect with TCP_NODELAY (first host only: a multi-host
+ * URL loses postgres.js's own failover; a Unix socket path is used as is).
+ */
+async function connectNoDelay(target: SocketTarget): Promise<Socket> {
+  const host = target.host[0];
+  const port = target.port[0];
+  const socket = typeof target.path === 'string' && target.path.length > 0 ? connect({ path: target.path }) : connect({ host: host ?? 'localhost', port: port ?? 5432, noDelay: true });
+  const timer = setTimeout(() => socket.destroy(new Error('database connect timeout')), CONNECT_TIMEOUT_S * MS_PER_S);
+  try {
+    await once(socket, 'connect');
+  } finally {
+    clearTimeout(timer);
+  }
+  return socket;
+}
 
 export interface Database {
   readonly db: Executor;
@@ -40,7 +72,8 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   if (options.url !== undefined) {
     const connectionCountMax = options.connectionCountMax ?? POOL_CONNECTION_COUNT_MAX;
-    const client = postgres(options.url, { max: connectionCountMax, connect_timeout: CONNECT_TIMEOUT_S, onnotice: () => undefined });
+    const clientOptions = { max: connectionCountMax, connect_timeout: CONNECT_TIMEOUT_S, onnotice: () => undefined, socket: connectNoDelay };
+    const client = postgres(options.url, clientOptions);
     const db = drizzlePostgres({ client, schema }) as unknown as Executor;
     return {
       db,

@@ -1,15 +1,17 @@
 /**
  * Ingests one uploaded batch (SYNC-PROTOCOL.md). Checks run in this order,
  * the first failure decides: size, envelope, device (registered, not
- * revoked, certificate valid), key id, signature and schema (decodeBatch),
- * device match, content rules — then, in one transaction: claim
+ * revoked, certificate valid), key id, signature and schema (decodeBatch's
+ * verdicts, through the faster decodeBatchFast), device match, content
+ * rules — then, in one transaction: the device's ingest lock, claim
  * (device, batchSeq) [duplicate / conflict], references (cards, operators,
- * sites), chain links to stored neighbours, insert new events, post.
+ * sites), chain links to stored neighbours, insert new events (deferred on
+ * PostgreSQL: COPY), post.
  * A quarantined batch is kept whole and blocks nothing after it.
  */
 import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import { decodeBatch, GENESIS_HASH_HEX, openBatchEnvelope, type JournalBatch, type JournalEvent } from '@onecard/card-os/profile';
+import { GENESIS_HASH_HEX, openBatchEnvelope, type JournalBatch, type JournalEvent } from '@onecard/card-os/profile';
 import type { Ed25519BulkVerifier } from '@onecard/keys';
 import type { Database, Executor } from '../db/open.js';
 import { ConcurrentWriteError, withTransactionRetry } from '../db/retry.js';
@@ -20,9 +22,10 @@ import { postHeldEvents } from '../ledger/posting/apply.js';
 import type { HeldEvent } from '../ledger/posting/types.js';
 import { raiseExceptions } from '../reconcile/exceptions.js';
 import { checkBatchContent, type BatchCheck } from './checks.js';
+import { decodeBatchFast } from './fast-decode.js';
 import type { IngestOutcome, QuarantineReason } from './outcome.js';
 import { checkReferences } from './references.js';
-import { insertNewEvents, readNeighbourHashes } from './store-events.js';
+import { insertNewEvents, readNeighbourHashes, storeFreshEvents } from './store-events.js';
 
 /** Upper bound of one upload (a batch holds at most BATCH_EVENT_COUNT_MAX = 10,000 events of well under 1 KiB). */
 export const BATCH_BYTES_MAX = 16 * 1024 * 1024;
@@ -34,6 +37,10 @@ export const BATCH_BYTES_MAX = 16 * 1024 * 1024;
  * faster ingest for bulk uploads, the ledger a job run behind.
  */
 export type PostingMode = 'inline' | 'deferred';
+
+/** High half of the transaction advisory lock taken per device (`pg_advisory_xact_lock(namespace << 32 | deviceId)`). */
+export const DEVICE_INGEST_LOCK_NAMESPACE = 0x4f43;
+const LOCK_KEY_HIGH_FACTOR = 2 ** 32;
 
 export interface IngestContext {
   readonly database: Database;
@@ -108,6 +115,10 @@ async function applyInTransaction(tx: Executor, upload: Upload, batch: JournalBa
   const first = batch.events[0];
   const last = batch.events[batch.events.length - 1];
   if (first === undefined || last === undefined) throw new Error('assertion failed: decodeBatch admits no empty batch');
+  // One ingest transaction per device at a time (taken first, so it orders no other lock): the neighbour read
+  // below then sees every stored event of the device, so what it finds new is new — deferred ingest COPYs
+  // those rows, and COPY has no ON CONFLICT. Uploads of one device arrive one after another anyway.
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${DEVICE_INGEST_LOCK_NAMESPACE * LOCK_KEY_HIGH_FACTOR + upload.deviceId}::bigint)`);
   const claimed = await tx
     .insert(batches)
     .values({ deviceId: upload.deviceId, batchSeq: batch.batchSeq, bytesSha256: upload.bytesSha256, status: 'accepted', reason: null, eventCount: batch.events.length, firstSeq: first.seq, lastSeq: last.seq })
@@ -136,8 +147,7 @@ async function applyInTransaction(tx: Executor, upload: Upload, batch: JournalBa
   const receivedAt = new Date().toISOString();
   const incoming = fresh.flatMap((e) => (e.tmc === undefined ? [] : [heldEventOf(e, receivedAt)]));
   if (input.posting === 'deferred') {
-    const inserted = await insertNewEvents(tx, { batchSeq: batch.batchSeq, events: fresh, statusOf: () => undefined });
-    if (inserted.size !== fresh.length) throw new ConcurrentWriteError('events were stored concurrently');
+    await storeFreshEvents(tx, { batchSeq: batch.batchSeq, events: fresh });
     return { kind: 'accepted', batchSeq: batch.batchSeq, eventCount: batch.events.length, newEventCount: fresh.length };
   }
   await postHeldEvents(tx, {
@@ -165,7 +175,7 @@ export async function ingestBatch(context: IngestContext, input: { readonly devi
     await quarantineUpload(db, upload, { batchSeq: null, reason: 'key_id_unknown', detail: 'envelope key id is not the device journal key' });
     return { kind: 'quarantined', batchSeq: null, reason: 'key_id_unknown' };
   }
-  const decoded = decodeBatch(input.bytes, { publicKey: device.journalPublicKey, verifier: context.verifier });
+  const decoded = decodeBatchFast(input.bytes, { publicKey: device.journalPublicKey, verifier: context.verifier });
   if (!decoded.ok) {
     const reason: QuarantineReason = decoded.code === 'envelope_malformed' ? 'payload_schema' : decoded.code;
     await quarantineUpload(db, upload, { batchSeq: null, reason, detail: decoded.detail });

@@ -5,7 +5,9 @@
  */
 import { sql } from 'drizzle-orm';
 import type { JournalEvent } from '@onecard/card-os/profile';
+import { canCopy, copyRows, type CopyValue } from '../db/copy.js';
 import type { Executor } from '../db/open.js';
+import { ConcurrentWriteError } from '../db/retry.js';
 import type { PostingStatus } from '../db/schema/batches.js';
 import { jsonRecordset, queryRows, toNumber } from '../db/rows.js';
 
@@ -62,6 +64,32 @@ export async function insertNewEvents(db: Executor, input: { readonly batchSeq: 
         RETURNING seq`,
   );
   return new Set(rows.map((r) => toNumber(r['seq'])));
+}
+
+const EVENT_COPY_COLUMNS = ['device_id', 'seq', 'batch_seq', 'at', 'kind', 'application', 'card_number', 'tmc', 'tmv_hex', 'amount_vnd', 'balance_before_vnd', 'balance_after_vnd', 'operator_id', 'route_id', 'stop_id', 'fare_product_id', 'rider_category', 'contract_slot', 'action_id', 'site_code', 'gate_no', 'reason', 'detail', 'prev_hash', 'hash', 'posting_status'] as const;
+
+function eventCopyRow(event: JournalEvent, batchSeq: number): CopyValue[] {
+  return [
+    event.deviceId, event.seq, batchSeq, event.at, event.kind, event.application, event.cardNumber, event.tmc, event.tmv, event.amountVnd, event.balanceBeforeVnd, event.balanceAfterVnd,
+    event.operatorId, event.routeId, event.stopId, event.fareProductId, event.riderCategory, event.contractSlot, event.actionId, event.siteCode, event.gateNo, event.reason,
+    event.detail === undefined ? null : JSON.stringify(event.detail), event.prevHash, event.hash, event.tmc === undefined ? 'recorded' : 'held',
+  ];
+}
+
+/**
+ * Stores events the caller has just found new, holding the device's ingest
+ * lock (deferred posting: held, or recorded without a TMC) — by COPY on
+ * PostgreSQL, by insertNewEvents on PGlite. Should an event be there after
+ * all, COPY aborts the transaction (CopyRefusedError, nothing stored) and
+ * the INSERT path throws ConcurrentWriteError (retried).
+ */
+export async function storeFreshEvents(db: Executor, input: { readonly batchSeq: number; readonly events: readonly JournalEvent[] }): Promise<void> {
+  if (canCopy(db)) {
+    await copyRows(db, { table: 'events', columns: EVENT_COPY_COLUMNS, rows: input.events.map((e) => eventCopyRow(e, input.batchSeq)) });
+    return;
+  }
+  const inserted = await insertNewEvents(db, { ...input, statusOf: () => undefined });
+  if (inserted.size !== input.events.length) throw new ConcurrentWriteError('events were stored concurrently');
 }
 
 export interface NeighbourHashes {

@@ -31,6 +31,8 @@ export const SIGNING_CONTEXTS = {
   journalBatch: 'onecard/journal-batch/v1',
   denyList: 'onecard/deny-list/v1',
   actionList: 'onecard/action-list/v1',
+  fareFeed: 'onecard/fare-feed/v1',
+  keyBundle: 'onecard/key-bundle/v1',
   csrPossession: 'onecard/csr-journal-key-possession/v1',
 } as const;
 

@@ -1,7 +1,9 @@
 /**
  * A validator device from its configuration: journal, lists, fare engine and
  * keys opened, the mode built, the sync agent looping when a clearing house
- * is configured (lists it downloads go into the stores), a status, and a
+ * is configured (lists it downloads go into the stores; fare feeds and key
+ * bundles are stored and switched to between taps: update-fares.ts,
+ * update-keys.ts), a status, and a
  * `close()` that stops in order: no new taps, sync loop stopped, taps in
  * flight finished, status written, journal closed, SAM zeroed.
  */
@@ -13,11 +15,15 @@ import { ActionListStore, DenyListStore, StoreListSink } from '../lists/index.js
 import { createSyncAgent, type FetchFunction, type SyncAgent, type SyncRound } from '../sync/index.js';
 import { RecentTaps, type DeviceKeys, type TapLink, type TapMode, type TapOutcome } from '../tap/index.js';
 import type { DeviceConfig } from './config-schema.js';
-import { openConfiguredKeys, openConfiguredSigner, roleOfMode, trustedListKeys } from './device-keys-setup.js';
+import { openConfiguredKeys, openConfiguredSigner, readConfiguredFile, roleOfMode, trustedListKeys } from './device-keys-setup.js';
 import { DeviceError } from './device-error.js';
 import { journalSection, lastSyncOf, previousSyncOf, readStatusFile, writeStatusFile, type DeviceStatus } from './device-status.js';
 import { CLOSE_DRAIN_WAIT_MS, LIST_VERIFIER_CACHED_KEY_COUNT_MAX } from './limits.js';
 import { loadConfiguredFares, setUpMode, type ModeSetup } from './mode-setup.js';
+import { openFareUpdates, type SwitchingFareEngine } from './update-fares.js';
+import { openKeyUpdates, type SwitchingDeviceKeys } from './update-keys.js';
+import type { FileFareFeedSink } from '../sync/feed-sink.js';
+import type { FileKeyBundleSink } from '../sync/bundle-sink.js';
 
 export const JOURNAL_DIR_NAME = 'journal';
 export const DENY_LIST_FILE_NAME = 'deny-list.snapshot';
@@ -60,16 +66,18 @@ export async function openValidatorDevice(config: DeviceConfig, options: OpenDev
   } catch (error: unknown) {
     throw new DeviceError('journal_unavailable', 'cannot create the data folder', { field: 'dataDir', cause: error });
   }
-  const keys = await openConfiguredKeys(config);
+  let keys: DeviceKeys = await openConfiguredKeys(config);
   let journal: DeviceJournal | undefined;
   try {
     journal = openConfiguredJournal(config, { signer, clock, ...(options.journalBounds === undefined ? {} : { bounds: options.journalBounds }) });
     const opened = journal;
     const trustedKeys = trustedListKeys(config);
+    const updates = await openUpdates(config, { trustedKeys, keys, fares });
+    keys = updates.keys?.keys ?? keys;
     const verifier = new Ed25519BulkVerifier({ cachedKeyCountMax: LIST_VERIFIER_CACHED_KEY_COUNT_MAX });
     const [denyList, actions] = await openLists(config, { trustedKeys, verifier, clock, isActionApplied: (id) => opened.isActionApplied(id) });
     const previous = previousSyncOf((await readStatusFile(config.dataDir))?.json);
-    return new OpenDevice({ config, keys, journal, denyList, actions, fares, clock, options, previous });
+    return new OpenDevice({ config, keys, journal, denyList, actions, fares: updates.fares?.engine ?? fares, clock, options, previous, updates });
   } catch (error: unknown) {
     journal?.close();
     keys.close();
@@ -99,6 +107,29 @@ async function openLists(config: DeviceConfig, input: { trustedKeys: ReturnType<
   }
 }
 
+interface DeviceUpdates {
+  readonly fares: { readonly engine: SwitchingFareEngine; readonly sink: FileFareFeedSink } | undefined;
+  readonly keys: { readonly keys: SwitchingDeviceKeys; readonly sink: FileKeyBundleSink<DeviceKeys> } | undefined;
+}
+
+/** Fare-feed updates in bus mode; key-bundle updates when the bundle is sealed (a plain test bundle has no device key to open one). */
+async function openUpdates(config: DeviceConfig, input: { trustedKeys: ReturnType<typeof trustedListKeys>; keys: DeviceKeys; fares: Awaited<ReturnType<typeof loadConfiguredFares>> }): Promise<DeviceUpdates> {
+  const fares = input.fares === undefined ? undefined : await openFareUpdates({ dataDir: config.dataDir, trustedKeys: input.trustedKeys, configured: input.fares });
+  const { bundle } = config.keys;
+  const keys =
+    bundle.kind === 'sealed'
+      ? await openKeyUpdates({
+          dataDir: config.dataDir,
+          deviceId: config.deviceId,
+          trustedKeys: input.trustedKeys,
+          expectedRole: roleOfMode(config.mode),
+          readPrivateKeyPem: async () => (await readConfiguredFile(bundle.privateKeyFile, 'keys.bundle.privateKeyFile')).toString('utf8'),
+          configured: input.keys,
+        })
+      : undefined;
+  return { fares, keys };
+}
+
 interface OpenDeviceParts {
   readonly config: DeviceConfig;
   readonly keys: DeviceKeys;
@@ -109,6 +140,7 @@ interface OpenDeviceParts {
   readonly clock: () => Date;
   readonly options: OpenDeviceOptions;
   readonly previous: ReturnType<typeof previousSyncOf>;
+  readonly updates: DeviceUpdates;
 }
 
 class OpenDevice implements ValidatorDevice {
@@ -147,6 +179,8 @@ class OpenDevice implements ValidatorDevice {
         deviceId: config.deviceId,
         baseUrl: house.baseUrl,
         lists: { deny: new StoreListSink(parts.denyList), actions: new StoreListSink(parts.actions) },
+        ...(parts.updates.fares === undefined ? {} : { fareFeed: parts.updates.fares.sink }),
+        ...(parts.updates.keys === undefined ? {} : { keyBundle: parts.updates.keys.sink }),
         now: parts.clock,
         ...(house.intervalMs === undefined ? {} : { intervalMs: house.intervalMs }),
         ...(parts.options.fetch === undefined ? {} : { fetch: parts.options.fetch }),
@@ -176,6 +210,11 @@ class OpenDevice implements ValidatorDevice {
       const outcome: TapOutcome = { accepted: false, mode: this.#setup.mode, application: this.#setup.application, kind: undefined, reason: 'out_of_service', amountVnd: 0, balanceVnd: undefined, cardNumberTail: undefined, notes: [], events: [], timingsMs: {}, totalMs: 0 };
       this.#notify(outcome);
       return Promise.resolve(outcome);
+    }
+    if (this.#inFlight.size === 0) {
+      // Between taps: a downloaded feed or key bundle takes over here, never during a card transaction.
+      this.#parts.updates.fares?.engine.applyStaged();
+      this.#parts.updates.keys?.keys.applyStaged();
     }
     const running = this.#setup.tap(link);
     this.#inFlight.add(running);

@@ -2,7 +2,8 @@
  * The sync agent: cuts the journal's new events into signed batches, uploads
  * pending batches oldest first (POST /v1/devices/{id}/batches), records each
  * `accepted` / `duplicate` / `quarantined` / 409 answer in the journal, and
- * downloads the deny and action lists for the lists module. A failed round
+ * downloads the deny and action lists for the lists module, and the fare
+ * feed and key bundle when their sinks are given. A failed round
  * backs off exponentially with jitter; nothing is ever dropped: a batch stays
  * pending until the clearing house answered for it, so days offline only
  * make the queue longer (the journal warns long before it is full).
@@ -15,7 +16,7 @@ import { LIST_KINDS, LIST_PATHS, type ListKind, type ListSink } from './list-sin
 import { SYNC_ANSWER_BYTES_MAX, SYNC_INTERVAL_MS_DEFAULT, SYNC_LIST_ENVELOPE_BYTES_MAX, SYNC_REQUEST_TIMEOUT_MS_DEFAULT, SYNC_UPLOAD_BATCH_COUNT_PER_ROUND_MAX } from './limits.js';
 import { readUploadAnswer, type UploadFailure } from './upload-answer.js';
 
-export type SyncErrorCode = TransportFailure | UploadFailure | 'batch_conflict' | 'list_rejected' | `journal_${JournalErrorCode}`;
+export type SyncErrorCode = TransportFailure | UploadFailure | 'batch_conflict' | 'list_rejected' | 'feed_rejected' | 'key_bundle_rejected' | `journal_${JournalErrorCode}`;
 
 export interface SyncAgentOptions {
   readonly journal: DeviceJournal;
@@ -24,6 +25,10 @@ export interface SyncAgentOptions {
   readonly baseUrl: string;
   readonly fetch?: FetchFunction;
   readonly lists?: Partial<Record<ListKind, ListSink>>;
+  /** The fare feed (GET /v1/feeds/fares): a sink like feed-sink.ts's FileFareFeedSink. */
+  readonly fareFeed?: ListSink;
+  /** This device's sealed key bundle (GET /v1/devices/{id}/key-bundle): a sink like bundle-sink.ts's FileKeyBundleSink. */
+  readonly keyBundle?: ListSink;
   /** Events per cut batch (default JOURNAL_BATCH_EVENT_COUNT_DEFAULT); lower it if the clearing house answers 413. */
   readonly batchEventCountMax?: number;
   readonly intervalMs?: number;
@@ -54,6 +59,9 @@ export interface SyncStatus {
   readonly quarantinedBatchCount: number;
   readonly conflictBatchCount: number;
   readonly lists: Readonly<Partial<Record<ListKind, ListSyncStatus>>>;
+  /** Present when the agent downloads the fare feed / the key bundle. */
+  readonly fareFeed?: ListSyncStatus;
+  readonly keyBundle?: ListSyncStatus;
 }
 
 export interface SyncRound {
@@ -66,7 +74,7 @@ export interface SyncRound {
 }
 
 export interface SyncAgent {
-  /** One round: cut, upload, lists. Concurrent calls share the round in flight. */
+  /** One round: cut, upload, lists, fare feed and key bundle. Concurrent calls share the round in flight. */
   syncOnce(): Promise<SyncRound>;
   /** Rounds until `signal` aborts, waiting the interval, or the backoff after a failure. */
   run(options: { readonly signal: AbortSignal }): Promise<void>;
@@ -75,6 +83,10 @@ export interface SyncAgent {
 
 const HTTP_OK = 200;
 const HTTP_NOT_MODIFIED = 304;
+/** Feeds and key bundles: nothing published yet is not a failure. */
+const HTTP_NOT_FOUND = 404;
+
+type DownloadRecord = { lastCheckedAt: string | undefined; lastErrorCode: SyncErrorCode | undefined };
 
 class ClearingHouseSyncAgent implements SyncAgent {
   readonly #options: SyncAgentOptions;
@@ -82,7 +94,9 @@ class ClearingHouseSyncAgent implements SyncAgent {
   readonly #now: () => Date;
   readonly #random: () => number;
   readonly #baseUrl: string;
-  readonly #lists = new Map<ListKind, { lastCheckedAt: string | undefined; lastErrorCode: SyncErrorCode | undefined }>();
+  readonly #lists = new Map<ListKind, DownloadRecord>();
+  readonly #fareFeed: DownloadRecord = { lastCheckedAt: undefined, lastErrorCode: undefined };
+  readonly #keyBundle: DownloadRecord = { lastCheckedAt: undefined, lastErrorCode: undefined };
   #round: Promise<SyncRound> | undefined;
   #lastAttemptAt: string | undefined;
   #lastSuccessAt: string | undefined;
@@ -132,6 +146,11 @@ class ClearingHouseSyncAgent implements SyncAgent {
         const listError = await this.#syncList(kind);
         if (listError !== undefined && listError !== 'list_rejected') transportFailed = true;
         errorCode ??= listError;
+      }
+      for (const download of this.#downloads()) {
+        const downloadError = await this.#syncDownload(download);
+        if (downloadError !== undefined && downloadError !== download.rejected) transportFailed = true;
+        errorCode ??= downloadError;
       }
     } catch (error) {
       // The journal failing under the agent (disk, closed) is a failed round, retried with backoff.
@@ -226,9 +245,22 @@ class ClearingHouseSyncAgent implements SyncAgent {
     const sink = this.#options.lists?.[kind];
     const record = this.#lists.get(kind);
     if (sink === undefined || record === undefined) return undefined;
+    return this.#syncDownload({ sink, record, path: `/v1/lists/${LIST_PATHS[kind]}`, rejected: 'list_rejected', absentIsNormal: false });
+  }
+
+  #downloads(): { sink: ListSink; record: DownloadRecord; path: string; rejected: SyncErrorCode; absentIsNormal: boolean }[] {
+    const { fareFeed, keyBundle, deviceId } = this.#options;
+    return [
+      ...(fareFeed === undefined ? [] : [{ sink: fareFeed, record: this.#fareFeed, path: '/v1/feeds/fares', rejected: 'feed_rejected' as const, absentIsNormal: true }]),
+      ...(keyBundle === undefined ? [] : [{ sink: keyBundle, record: this.#keyBundle, path: `/v1/devices/${deviceId}/key-bundle`, rejected: 'key_bundle_rejected' as const, absentIsNormal: true }]),
+    ];
+  }
+
+  async #syncDownload(download: { readonly sink: ListSink; readonly record: DownloadRecord; readonly path: string; readonly rejected: SyncErrorCode; readonly absentIsNormal: boolean }): Promise<SyncErrorCode | undefined> {
+    const { sink, record } = download;
     const answer = await exchange({
       fetch: this.#fetch,
-      url: `${this.#baseUrl}/v1/lists/${LIST_PATHS[kind]}?since=${sink.version()}`,
+      url: `${this.#baseUrl}${download.path}?since=${sink.version()}`,
       method: 'GET',
       headers: this.#headers,
       timeoutMs: this.#options.requestTimeoutMs ?? SYNC_REQUEST_TIMEOUT_MS_DEFAULT,
@@ -237,8 +269,9 @@ class ClearingHouseSyncAgent implements SyncAgent {
     let code: SyncErrorCode | undefined;
     if (!answer.ok) code = answer.code;
     else if (answer.status === HTTP_OK) {
-      code = (await this.#install(sink, answer.body)) ? undefined : 'list_rejected';
-    } else if (answer.status !== HTTP_NOT_MODIFIED) code = answer.status >= 500 ? 'server_error' : 'protocol_violation';
+      code = (await this.#install(sink, answer.body)) ? undefined : download.rejected;
+    } else if (answer.status === HTTP_NOT_FOUND && download.absentIsNormal) code = undefined;
+    else if (answer.status !== HTTP_NOT_MODIFIED) code = answer.status >= 500 ? 'server_error' : 'protocol_violation';
     record.lastErrorCode = code;
     if (code === undefined) record.lastCheckedAt = this.#now().toISOString();
     return code;
@@ -286,6 +319,8 @@ class ClearingHouseSyncAgent implements SyncAgent {
       quarantinedBatchCount: this.#quarantined,
       conflictBatchCount: this.#conflicts,
       lists,
+      ...(this.#options.fareFeed === undefined ? {} : { fareFeed: { version: this.#options.fareFeed.version(), ...this.#fareFeed } }),
+      ...(this.#options.keyBundle === undefined ? {} : { keyBundle: { version: this.#options.keyBundle.version(), ...this.#keyBundle } }),
     };
   }
 }

@@ -17,16 +17,25 @@ import { cardKeyString, type CardKey, type CardPostingState, type HeldEvent, typ
 
 const nullableNumber = (value: unknown): number | null => (value === null || value === undefined ? null : toNumber(value));
 
-/** Creates missing states and locks all of them, in key order, in one statement (the no-op update takes the row lock). */
+/**
+ * Creates missing states, then locks all of them in key order (so concurrent
+ * posters queue instead of deadlocking). A row lock, not a no-op UPDATE: an
+ * UPDATE would write a dead tuple per card per round for the real UPDATE
+ * (writePlan) to write another.
+ */
 async function lockStates(db: Executor, keys: readonly CardKey[]): Promise<Map<string, { lastTmc: number; lastDeviceId: number | null }>> {
   const keyRows = keys.map((k) => ({ card_number: k.cardNumber, application: k.application }));
+  await db.execute(sql`
+    INSERT INTO card_states (card_number, application, last_tmc)
+    SELECT x.card_number, x.application, 0 FROM ${jsonRecordset(keyRows, 'card_number text, application text')}
+    ORDER BY x.card_number, x.application
+    ON CONFLICT (card_number, application) DO NOTHING`);
   const rows = await queryRows<Record<string, unknown>>(
     db,
-    sql`INSERT INTO card_states (card_number, application, last_tmc)
-        SELECT x.card_number, x.application, 0 FROM ${jsonRecordset(keyRows, 'card_number text, application text')}
-        ORDER BY x.card_number, x.application
-        ON CONFLICT (card_number, application) DO UPDATE SET last_tmc = card_states.last_tmc
-        RETURNING card_number, application, last_tmc, last_device_id`,
+    sql`SELECT s.card_number, s.application, s.last_tmc, s.last_device_id
+        FROM card_states s JOIN ${jsonRecordset(keyRows, 'card_number text, application text')} ON s.card_number = x.card_number AND s.application = x.application
+        ORDER BY s.card_number, s.application
+        FOR UPDATE OF s`,
   );
   return new Map(rows.map((r) => [cardKeyString({ cardNumber: String(r['card_number']), application: String(r['application']) }), { lastTmc: toNumber(r['last_tmc']), lastDeviceId: nullableNumber(r['last_device_id']) }]));
 }
