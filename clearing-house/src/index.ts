@@ -23,3 +23,4 @@ export * from './auth/index.js';
 export { createApp, API_VERSION, type AppOptions } from './api/app.js';
 export { API_ERROR_CODES, type ApiErrorCode } from './api/errors.js';
 export type { PaymentGateway, PaymentWebhookEvent, WebhookParseResult, CreatePaymentIntentInput, CreatedPaymentIntent } from './stripe/payment-gateway.js';
+export * from './passes/index.js';

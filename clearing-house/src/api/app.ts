@@ -9,6 +9,7 @@ import type { AppEnv, AppOptions } from './env.js';
 import { apiError } from './errors.js';
 import { adminRoutes } from './routes/admin.js';
 import { distributionRoutes } from './routes/distribution.js';
+import { passRoutes } from './routes/passes.js';
 import { reportRoutes } from './routes/reports.js';
 import { syncRoutes } from './routes/sync.js';
 
@@ -29,6 +30,7 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   app.route('/', reportRoutes(options));
   app.route('/', adminRoutes(options));
   app.route('/', distributionRoutes(options));
+  app.route('/', passRoutes(options));
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'OneCard clearing house', version: API_VERSION } });
   app.notFound((c) => c.json(apiError('not_found', 'no such endpoint'), 404));
   app.onError((error, c) => {

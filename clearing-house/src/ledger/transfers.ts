@@ -10,7 +10,7 @@ import type { TransferPhase } from '../db/schema/ledger.js';
 import type { Executor } from '../db/open.js';
 import { jsonRecordset } from '../db/rows.js';
 
-export const TRANSFER_CODES = ['fare', 'canteen_purchase', 'top_up', 'canteen_top_up', 'autoload', 'adjustment', 'refund', 'fee', 'issuance'] as const;
+export const TRANSFER_CODES = ['fare', 'canteen_purchase', 'top_up', 'canteen_top_up', 'autoload', 'adjustment', 'refund', 'fee', 'issuance', 'pass_sale'] as const;
 export type TransferCode = (typeof TRANSFER_CODES)[number];
 
 export interface TransferInput {

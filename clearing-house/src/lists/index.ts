@@ -1,2 +1,3 @@
 export * from './entries.js';
 export * from './deny.js';
+export * from './actions.js';

@@ -39,6 +39,21 @@ describe('listEncoder', () => {
     expect(delta.ok && delta.value.kind === 'delta' ? [delta.value.baseVersion, delta.value.adds.length, delta.value.removes] : undefined).toEqual([4, 1, ['topup:order-1']]);
   });
 
+  it('encodes a sold pass (load-contract) and an unblock as the validator decodes them', () => {
+    const pass = {
+      entryKey: 'pass:sale-1',
+      cardNumber: cardNumber(8),
+      payload: { kind: 'load-contract', actionId: 'pass:sale-1', application: 'transit', saleId: 3, contractKind: 'monthly-all-routes', tariff: 'concession', routeId: 0, validFrom: '2026-12-01', validUntil: '2026-12-31', pricePaidVnd: 140_000, saleUuid: 'x', operatorId: 'transerco', paymentMethod: 'cash' },
+      addedVersion: 6,
+    };
+    const unblock = { entryKey: 'unblock:9', cardNumber: cardNumber(9), payload: { kind: 'unblock', actionId: 'unblock:9', application: 'transit' }, addedVersion: 7 };
+    const full = openActionList(encode({ status: 'full', kind: 'action', version: 7, entries: [pass, unblock] }), trust);
+    if (!full.ok || full.value.kind !== 'full') throw new Error('a full action list');
+    const [loaded, unblocked] = full.value.entries;
+    expect(loaded).toMatchObject({ kind: 'load-contract', seq: 6, contract: { kind: 'monthly-all-routes', tariff: 'concession', routeId: 0, validFrom: '2026-12-01', validUntil: '2026-12-31', pricePaidVnd: 140_000, saleId: 3 } });
+    expect(unblocked).toMatchObject({ kind: 'unblock', seq: 7, application: 'transit' });
+  });
+
   it('encodes deny lists, full and delta', () => {
     const denied = { entryKey: cardNumber(7), cardNumber: cardNumber(7), payload: { reason: 'stolen' }, addedVersion: 2 };
     const full = openDenyList(encode({ status: 'full', kind: 'deny', version: 2, entries: [denied] }), trust);

@@ -13,15 +13,43 @@ import { CITY_ACTION_VALIDITY_MS } from './limits.js';
 
 const ONECARD_EPOCH = new Date('2020-01-01T00:00:00Z');
 const denyPayload = z.object({ reason: z.enum(DENY_REASONS) });
+const civilDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const actionPayload = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('autoload'), actionId: z.string(), application: z.enum(['transit', 'canteen']), amountVnd: z.number().int() }),
+  // A pass sold by the clearing house (clearing-house/src/passes/sales.ts payloadOf).
+  z.object({
+    kind: z.literal('load-contract'),
+    actionId: z.string(),
+    application: z.literal('transit'),
+    saleId: z.number().int(),
+    contractKind: z.enum(['monthly-single-route', 'monthly-all-routes']),
+    tariff: z.enum(['regular', 'concession', 'free']),
+    routeId: z.number().int(),
+    validFrom: civilDate,
+    validUntil: civilDate,
+    pricePaidVnd: z.number().int(),
+  }),
+  z.object({ kind: z.literal('unblock'), actionId: z.string(), application: z.enum(['identity', 'transit', 'student', 'canteen', 'civil', 'health']) }),
 ]);
 
 export type PublishedSnapshot = Exclude<ListSnapshot, { status: 'not_modified' }>;
 
 function actionEntryOf(entry: ListEntry, expiresAt: Date): ActionListEntry {
   const payload = actionPayload.parse(entry.payload);
-  return { actionId: payload.actionId, cardNumber: entry.cardNumber, seq: entry.addedVersion, validFrom: ONECARD_EPOCH, expiresAt, kind: payload.kind, application: payload.application, amountVnd: payload.amountVnd };
+  const common = { actionId: payload.actionId, cardNumber: entry.cardNumber, seq: entry.addedVersion, validFrom: ONECARD_EPOCH, expiresAt } as const;
+  switch (payload.kind) {
+    case 'autoload':
+      return { ...common, kind: 'autoload', application: payload.application, amountVnd: payload.amountVnd };
+    case 'load-contract':
+      return {
+        ...common,
+        kind: 'load-contract',
+        application: 'transit',
+        contract: { kind: payload.contractKind, tariff: payload.tariff, routeId: payload.routeId, validFrom: payload.validFrom, validUntil: payload.validUntil, pricePaidVnd: payload.pricePaidVnd, saleId: payload.saleId },
+      };
+    case 'unblock':
+      return { ...common, kind: 'unblock', application: payload.application };
+  }
 }
 
 function denyEntryOf(entry: ListEntry): { readonly cardNumber: string; readonly reason: z.infer<typeof denyPayload>['reason'] } {

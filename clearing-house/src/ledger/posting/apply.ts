@@ -7,6 +7,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../db/open.js';
 import { isoInstant, jsonRecordset, queryRows, toNullableText, toNumber } from '../../db/rows.js';
+import { withdrawConfirmedActions, type ActionConfirmation } from '../../lists/actions.js';
 import { removeListEntries } from '../../lists/entries.js';
 import { raiseExceptions } from '../../reconcile/exceptions.js';
 import { ensureAccounts, isPurseApplication, purseAccount } from '../accounts.js';
@@ -119,7 +120,7 @@ async function readSchools(db: Executor): Promise<Map<number, string>> {
  * last, in id order, just before the transfers, so concurrent batches queue
  * on them only for the final insert and the commit.
  */
-async function writePlan(db: Executor, plan: PostingPlan, input: { readonly incoming: ReadonlySet<string>; readonly beforeLedger: () => Promise<void> }): Promise<void> {
+async function writePlan(db: Executor, plan: PostingPlan, input: { readonly incoming: ReadonlySet<string>; readonly confirmations: readonly ActionConfirmation[]; readonly beforeLedger: () => Promise<void> }): Promise<void> {
   const storedChanges = plan.eventStatuses.filter((s) => !input.incoming.has(`${s.deviceId}:${s.seq}`));
   const writes: Promise<unknown>[] = [];
   if (storedChanges.length > 0) {
@@ -152,6 +153,8 @@ async function writePlan(db: Executor, plan: PostingPlan, input: { readonly inco
       )} WHERE o.id = x.id`);
     await removeListEntries(db, 'action', plan.appliedOrders.map((o) => o.actionId));
   }
+  // Pass loads and unblocks the cards confirmed (src/lists/actions.ts); before the hot ledger rows, like the autoloads above.
+  await withdrawConfirmedActions(db, input.confirmations);
   // Purses exist and are guarded by the card-state locks; shared accounts are created if missing and locked in id order.
   const shared = plan.accounts.filter((a) => a.kind !== 'card_purse');
   await ensureAccounts(db, shared);
@@ -214,6 +217,7 @@ export async function postHeldEvents(db: Executor, input: PostingInput): Promise
   const incomingKeys = new Set(incoming.map((e) => `${e.deviceId}:${e.seq}`));
   const incomingStatus = new Map<string, PostingStatus>();
   for (const status of plan.eventStatuses) if (incomingKeys.has(`${status.deviceId}:${status.seq}`)) incomingStatus.set(`${status.deviceId}:${status.seq}`, status.status);
-  await writePlan(db, plan, { incoming: incomingKeys, beforeLedger: () => input.beforeLedger?.(incomingStatus) ?? Promise.resolve() });
+  const confirmations = held.flatMap((e) => (e.actionId === null || e.kind === 'autoload' ? [] : [{ actionId: e.actionId, cardNumber: e.cardNumber }]));
+  await writePlan(db, plan, { incoming: incomingKeys, confirmations, beforeLedger: () => input.beforeLedger?.(incomingStatus) ?? Promise.resolve() });
   return { postedEventCount: plan.eventStatuses.filter((s) => s.status === 'posted').length, transferCount: plan.transfers.length, exceptionCount: plan.exceptions.length, incomingStatus };
 }

@@ -1,0 +1,3 @@
+export * from './accounts.js';
+export * from './contract.js';
+export * from './sales.js';
