@@ -5,7 +5,7 @@ import { RecentTaps } from '../src/display/recent-taps.js';
 import { renderPage, startWebView } from '../src/display/web-view.js';
 import { DISPLAY_TEXTS } from '../src/display/messages.js';
 import { TAP_REASONS, type TapOutcome } from '../src/tap/outcome.js';
-import { vietnamCivilDate } from '../src/tap/civil-date.js';
+import { vietnamCivilDate } from '../src/fares/local-time.js';
 import { civilDateAt } from '@onecard/card-os/profile';
 
 const FARE: TapOutcome = { accepted: true, mode: 'bus', application: 'transit', kind: 'fare', reason: undefined, amountVnd: 8_000, balanceVnd: 42_000, cardNumberTail: '0018', notes: [], events: [], timingsMs: {}, totalMs: 3.2 };

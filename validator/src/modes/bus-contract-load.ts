@@ -18,7 +18,7 @@
 import { CONTRACT_COUNT_MAX, PROFILE_KEY_NO, transitEntitlementsCodec, type ActionMarker, type CivilDate, type TransitContract, type TransitEntitlements, type TransitTapView, type TripRecord } from '@onecard/card-os/profile';
 import type { CardAction } from '../ports.js';
 import { reasonOfFailure } from '../tap/card-failure.js';
-import { vietnamCivilDate } from '../tap/civil-date.js';
+import { vietnamCivilDate } from '../fares/local-time.js';
 import type { TapContext } from '../tap/context.js';
 import type { TapReason } from '../tap/outcome.js';
 import { tripOf } from './bus-autoload.js';

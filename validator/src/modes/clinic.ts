@@ -10,7 +10,7 @@ import { reasonOfFailure } from '../tap/card-failure.js';
 import type { TapContext } from '../tap/context.js';
 import type { ModeHandler } from '../tap/mode.js';
 import type { ModeOutcome } from '../tap/outcome.js';
-import { vietnamCivilDate } from '../tap/civil-date.js';
+import { vietnamCivilDate } from '../fares/local-time.js';
 import { modeRecorder } from './mode-recorder.js';
 
 export interface ClinicOptions {

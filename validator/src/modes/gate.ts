@@ -15,7 +15,7 @@ import { reasonOfFailure } from '../tap/card-failure.js';
 import type { TapContext } from '../tap/context.js';
 import type { ModeHandler } from '../tap/mode.js';
 import type { ModeOutcome, TapMode, TapReason } from '../tap/outcome.js';
-import { vietnamCivilDate } from '../tap/civil-date.js';
+import { vietnamCivilDate } from '../fares/local-time.js';
 import { modeRecorder } from './mode-recorder.js';
 
 export const GATE_ANTI_PASSBACK_MS_DEFAULT = 5 * 60 * 1000;

@@ -17,7 +17,7 @@ import type { DeviceIdentity, ModeEntry, TapContext } from './context.js';
 import type { ModeHandler } from './mode.js';
 import { cardNumberTail, type ModeOutcome, type TapOutcome, type TapReason } from './outcome.js';
 import { StageTimer } from './stage-timer.js';
-import { vietnamCivilDate } from './civil-date.js';
+import { vietnamCivilDate } from '../fares/local-time.js';
 
 /** A card in the field: the channel to it and, when the reader reported it (PC/SC GET DATA), its UID. */
 export interface TapLink {

@@ -10,7 +10,7 @@
  */
 import { journalEventBodySchema, sealEvent, GENESIS_HASH_HEX, type JournalEvent, type ProfileApplication, type TransitFareState } from '@onecard/card-os/profile';
 import type { ActionListView, BusTapContext, CardAction, CardFareView, DenyListView, DenyReason, EventJournal, FareDecision, FareEngine, JournalEntry } from '../../ports.js';
-import { vietnamCivilDate } from '../civil-date.js';
+import { vietnamCivilDate } from '../../fares/local-time.js';
 
 export class MemoryJournal implements EventJournal {
   readonly events: JournalEvent[] = [];
