@@ -14,10 +14,14 @@ import { Command } from 'commander';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { Ed25519BulkVerifier, toHex } from '@onecard/keys';
+import { registerCards, CARD_REGISTRATION_COUNT_MAX } from '../src/cards/register.js';
 import { migrateDatabase } from '../src/db/migrate.js';
 import { openDatabase, type Database } from '../src/db/open.js';
 import { jsonRecordset } from '../src/db/rows.js';
+import { copyField } from '../src/db/copy.js';
 import { ingestBatch, type PostingMode } from '../src/ingest/ingest-batch.js';
+import { KnownCards } from '../src/ingest/known-cards.js';
+import { EVENT_COPY_COLUMNS, eventCopyRow } from '../src/ingest/store-events.js';
 import { postPendingEvents } from '../src/ledger/posting/job.js';
 import { reconciliationSummary } from '../src/reconcile/exception-queries.js';
 import { settlementForDay } from '../src/reconcile/settlement-queries.js';
@@ -28,7 +32,6 @@ const DEFAULT_URL = 'postgres://postgres@127.0.0.1:54329/onecard';
 const HANOI_TAP_COUNT = 1_500_000;
 const HANOI_DEVICE_COUNT = 3000;
 const HANOI_CARD_COUNT = 750_000;
-const SEED_CHUNK_ROW_COUNT = 50_000;
 const MS_PER_S = 1000;
 
 const program = new Command()
@@ -36,7 +39,7 @@ const program = new Command()
   .option('--devices <n>', 'validators in the COPY-ratio run', '200')
   .option('--cards <n>', 'cards in the COPY-ratio run', '50000')
   .option('--batch-events <n>', 'events per signed batch', '500')
-  .option('--concurrency <n>', 'uploads in flight (the hot operator-revenue row serialises the ledger step)', '1')
+  .option('--concurrency <n>', 'uploads in flight, as from many validators at once (with inline posting the hot operator-revenue row serialises the ledger step)', '2')
   .option('--hanoi-fraction <f>', 'fraction of the Hanoi day to run (0 skips)', '0.1')
   .option('--hanoi-posting <mode>', 'inline or deferred posting for the Hanoi day', 'deferred')
   .option('--post-during-ingest <yes|no>', 'Hanoi day, deferred: run the posting job continuously while uploads arrive (as in production) instead of after them', 'yes')
@@ -72,22 +75,32 @@ async function freshDatabase(url: string): Promise<{ database: Database; drop: (
   };
 }
 
+/**
+ * The city before the day starts: every card registered the way the issuance portal registers it
+ * (registerCards: the card row and its purse accounts) and known to posting from earlier days (a card
+ * state at TMC 0), the devices registered; then ANALYZE, as autovacuum has long done for these
+ * tables in production. The day's events start in an empty, unanalysed table (as a new day would).
+ */
 async function seed(database: Database, day: BenchDay): Promise<void> {
   const { db } = database;
   await db.execute(sql`INSERT INTO organisations (id, kind, name) VALUES (${BENCH_OPERATOR_ID}, 'operator', 'Hanoi Bus') ON CONFLICT DO NOTHING`);
-  for (let i = 0; i < day.cardNumbers.length; i += SEED_CHUNK_ROW_COUNT) {
-    const rows = day.cardNumbers.slice(i, i + SEED_CHUNK_ROW_COUNT).map((n) => ({ n }));
-    await db.execute(sql`INSERT INTO cards (card_number) SELECT x.n FROM ${jsonRecordset(rows, 'n text')} ON CONFLICT DO NOTHING`);
+  for (let i = 0; i < day.cardNumbers.length; i += CARD_REGISTRATION_COUNT_MAX) {
+    const chunk = day.cardNumbers.slice(i, i + CARD_REGISTRATION_COUNT_MAX);
+    const registered = await registerCards(db, chunk.map((cardNumber) => ({ cardNumber, organisationId: null })));
+    if (!registered.ok) throw new Error(`bench card registration failed: ${registered.code}`);
+    const states = chunk.map((n) => ({ n }));
+    await db.execute(sql`INSERT INTO card_states (card_number, application, last_tmc) SELECT x.n, 'transit', 0 FROM ${jsonRecordset(states, 'n text')} ON CONFLICT DO NOTHING`);
   }
   const devices = day.devices.map((d) => ({ id: d.deviceId, key_id: d.keyId, key_hex: toHex(d.keyPair.publicKey), serial: d.deviceId.toString(16) }));
   await db.execute(sql`
     INSERT INTO devices (device_id, role, certificate_pem, certificate_serial_hex, not_after, journal_key_id, journal_public_key_hex)
     SELECT x.id, 'validator', 'bench', x.serial, '2030-01-01T00:00:00Z', x.key_id, x.key_hex FROM ${jsonRecordset(devices, 'id bigint, key_id text, key_hex text, serial text')}`);
+  await db.execute(sql`ANALYZE cards, card_states, ledger_accounts, devices, organisations`);
 }
 
 async function ingestAll(database: Database, uploads: readonly SignedUpload[], input: { readonly concurrency: number; readonly posting: PostingMode }): Promise<{ seconds: number; latenciesMs: number[] }> {
   const verifier = new Ed25519BulkVerifier({ cachedKeyCountMax: 10_000 });
-  const context = { database, verifier, nowMs: () => Date.UTC(2026, 11, 4, 12), posting: input.posting };
+  const context = { database, verifier, nowMs: () => Date.UTC(2026, 11, 4, 12), posting: input.posting, knownCards: new KnownCards() };
   const latenciesMs: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -105,20 +118,17 @@ async function ingestAll(database: Database, uploads: readonly SignedUpload[], i
   return { seconds: (performance.now() - started) / MS_PER_S, latenciesMs: latenciesMs.sort((a, b) => a - b) };
 }
 
-const copyField = (value: string | number | null | undefined): string => (value === null || value === undefined ? '\\N' : String(value));
-
+/**
+ * The baseline: the same rows deferred ingest stores (eventCopyRow: every column, status held) in one
+ * COPY stream into a table with the same indexes, the text rendered before the clock starts.
+ */
 async function copyBaseline(url: string, day: BenchDay): Promise<number> {
   const client = postgres(url, { max: 1, onnotice: () => undefined });
   await client.unsafe('CREATE TABLE events_copy (LIKE events INCLUDING ALL)');
-  const columns = 'device_id, seq, batch_seq, at, kind, application, card_number, tmc, amount_vnd, balance_before_vnd, balance_after_vnd, operator_id, route_id, stop_id, prev_hash, hash, posting_status';
   const lines: string[] = [];
-  for (const device of day.devices) {
-    for (const e of device.events) {
-      lines.push([e.deviceId, e.seq, 1, e.at, e.kind, e.application, e.cardNumber, e.tmc, e.amountVnd, e.balanceBeforeVnd, e.balanceAfterVnd, e.operatorId, e.routeId, e.stopId, e.prevHash, e.hash, 'posted'].map(copyField).join('\t') + '\n');
-    }
-  }
+  for (const device of day.devices) for (const e of device.events) lines.push(`${eventCopyRow(e, 1).map(copyField).join('\t')}\n`);
   const started = performance.now();
-  const stream = await client.unsafe(`COPY events_copy (${columns}) FROM STDIN`).writable();
+  const stream = await client.unsafe(`COPY events_copy (${EVENT_COPY_COLUMNS.join(', ')}) FROM STDIN`).writable();
   for (const line of lines) if (!stream.write(line)) await new Promise((resolve) => stream.once('drain', resolve));
   stream.end();
   await finished(stream);

@@ -8,8 +8,11 @@ import { routePath } from 'hono/route';
 import type { AppEnv, AppOptions } from './env.js';
 import { apiError } from './errors.js';
 import { adminRoutes } from './routes/admin.js';
+import { attendanceRoutes } from './routes/attendance.js';
+import { cardBlockRoutes } from './routes/card-blocks.js';
 import { distributionRoutes } from './routes/distribution.js';
 import { passRoutes } from './routes/passes.js';
+import { publicationRoutes } from './routes/publications.js';
 import { reportRoutes } from './routes/reports.js';
 import { syncRoutes } from './routes/sync.js';
 
@@ -31,6 +34,9 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   app.route('/', adminRoutes(options));
   app.route('/', distributionRoutes(options));
   app.route('/', passRoutes(options));
+  app.route('/', publicationRoutes(options));
+  app.route('/', cardBlockRoutes(options));
+  app.route('/', attendanceRoutes(options));
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'OneCard clearing house', version: API_VERSION } });
   app.notFound((c) => c.json(apiError('not_found', 'no such endpoint'), 404));
   app.onError((error, c) => {

@@ -2,7 +2,10 @@
  * The dashboard's DashboardData (src/dashboard/dashboard-data.ts) over the
  * clearing house's own query functions (src/reconcile): what the operator
  * and clearing-admin pages show is read from the ledger, the events and the
- * reconciliation exceptions, never from a copy.
+ * reconciliation exceptions, never from a copy. Settlement prices
+ * concessions and apportions journeys with the published fare feed's table
+ * when `options.fares` gives one (src/settlement/feed-source.ts), else shows
+ * concessions as unknown.
  */
 import { sql } from 'drizzle-orm';
 import type { DashboardData } from '../dashboard/dashboard-data.js';
@@ -12,13 +15,21 @@ import { businessDayOf } from '../reconcile/business-day-sql.js';
 import { listExceptions, reconciliationSummary } from '../reconcile/exception-queries.js';
 import { fareTransactionsForDay } from '../reconcile/fare-transactions.js';
 import { canteenPayoutForDay, revenueByOperator, ridershipByHourAndRoute, settlementForDay } from '../reconcile/settlement-queries.js';
+import type { FareTable } from '../settlement/fare-table.js';
+
+export { settlementFaresFromStore } from '../settlement/feed-source.js';
 
 /** The day picker lists at most this many business days (newest first). */
 export const DASHBOARD_BUSINESS_DAY_COUNT_MAX = 62;
 /** Operators and schools listed on one page. */
 export const DASHBOARD_ORGANISATION_COUNT_MAX = 1_000;
 
-export function databaseDashboardData(db: Executor): DashboardData {
+export interface DashboardDataOptions {
+  /** The fare table of the feed published now (read per request: a new feed applies at once). */
+  readonly fares?: () => Promise<FareTable | undefined>;
+}
+
+export function databaseDashboardData(db: Executor, options: DashboardDataOptions = {}): DashboardData {
   const organisationsOf = async (kind: 'operator' | 'school'): Promise<{ id: string; name: string }[]> => {
     const rows = await queryRows<Record<string, unknown>>(db, sql`SELECT id, name FROM organisations WHERE kind = ${kind} ORDER BY id LIMIT ${DASHBOARD_ORGANISATION_COUNT_MAX}`);
     return rows.map((r) => ({ id: toText(r['id']), name: toText(r['name']) }));
@@ -40,7 +51,7 @@ export function databaseDashboardData(db: Executor): DashboardData {
       const rows = await reconciliationSummary(db, scope.businessDay);
       return scope.operatorId === undefined ? rows : rows.filter((row) => row.scopeKind === 'operator' && row.scopeId === scope.operatorId);
     },
-    settlement: (scope) => settlementForDay(db, scope.operatorId, scope.businessDay),
+    settlement: async (scope) => settlementForDay(db, scope.operatorId, scope.businessDay, { fares: await options.fares?.() }),
     fareTransactions: (scope) => fareTransactionsForDay(db, scope.operatorId, scope.businessDay),
     canteenPayouts: async (scope) => {
       const schools = await organisationsOf('school');

@@ -15,11 +15,15 @@ export type CopyValue = string | number | null | undefined;
 /** Rows per write() call (one string each): keeps the stream's buffer small without a call per row. */
 const COPY_CHUNK_ROW_COUNT = 256;
 
+const COPY_SPECIAL_CHARACTER = /[\\\t\n\r]/;
+const COPY_SPECIAL_CHARACTERS = /[\\\t\n\r]/g;
+
 /** COPY text format: \N is NULL; backslash, tab, newline and carriage return are escaped (PostgreSQL docs, COPY "Text Format"). */
 export function copyField(value: CopyValue): string {
   if (value === null || value === undefined) return '\\N';
   if (typeof value === 'number') return String(value);
-  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+  // Most values (codes, hex, instants, digits) hold nothing to escape: a test is cheaper than a replace.
+  return COPY_SPECIAL_CHARACTER.test(value) ? value.replace(COPY_SPECIAL_CHARACTERS, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : value;
 }
 
 /** True when `db` runs on postgres.js (COPY available). */

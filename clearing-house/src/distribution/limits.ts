@@ -33,3 +33,19 @@ function assertLimit(condition: boolean, what: string): void {
 
 assertLimit(FARE_FEED_FILE_BYTES_MAX <= FARE_FEED_PAYLOAD_BYTES_MAX, 'one file fits in a bundle');
 assertLimit(SEALED_BUNDLE_BYTES_MAX * 4 / 3 < KEY_BUNDLE_PAYLOAD_BYTES_MAX, 'a sealed bundle in base64 fits in a payload');
+
+/** Rows in one feed file and characters in one CSV record (the validator's bounds, validator/src/fares/csv-table.ts). */
+export const FARE_FEED_ROWS_MAX = 200_000;
+export const FARE_FEED_RECORD_CHARS_MAX = 1024 * 64;
+/** A publish request's body: the files as JSON strings (escaping makes the payload about as large). */
+export const FARE_FEED_UPLOAD_BYTES_MAX = FARE_FEED_PAYLOAD_BYTES_MAX;
+/** A key-bundle publish request's body: the sealed bytes in base64 and a little JSON. */
+export const KEY_BUNDLE_UPLOAD_BYTES_MAX = Math.ceil(SEALED_BUNDLE_BYTES_MAX / 3) * 4 + 4 * 1024;
+/** Idempotency keys of publish requests (as pass sales: src/passes/sales.ts). */
+export const PUBLISH_IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
+/** Publication records answered by one history request. */
+export const PUBLICATION_PAGE_COUNT_MAX = 100;
+
+assertLimit(FARE_FEED_UPLOAD_BYTES_MAX >= FARE_FEED_FILE_BYTES_MAX, 'one largest file fits in an upload');
+assertLimit(KEY_BUNDLE_UPLOAD_BYTES_MAX > (SEALED_BUNDLE_BYTES_MAX * 4) / 3, 'a largest sealed bundle fits in an upload');
+assertLimit(FARE_FEED_RECORD_CHARS_MAX < FARE_FEED_FILE_BYTES_MAX, 'a record fits in a file');

@@ -5,57 +5,49 @@
  * replaces the file atomically; a version never goes down. The store never
  * sees a master key: it is handed bundles keys/ already sealed to the device
  * certificate (at provisioning or rotation) and cannot open them.
+ * `publishing` (publisher.ts) is the audited, idempotent way in for people;
+ * its log (publication-log.ts) lives in the same directory.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeEnvelope, encodeEnvelope, signEnvelope } from '@onecard/keys';
-import { writeFileAtomic, type AtomicWriteHooks } from './atomic-file.js';
+import { writeFileAtomic } from './atomic-file.js';
 import { FARE_FEED_CONTEXT, FARE_FEED_PAYLOAD_BYTES_MAX, KEY_BUNDLE_CONTEXT, SEALED_BUNDLE_BYTES_MAX } from './limits.js';
 import { encodeFareFeedPayload, encodeKeyBundlePayload, readPayloadVersion, type FeedFileInput } from './payloads.js';
+import { PublicationLog } from './publication-log.js';
+import { AuditedPublisher } from './publisher.js';
+import type { Distributed, DistributionSigner, DistributionStore, PublishHooks, PublishingTarget, PublishResult } from './types.js';
+
+export type { Distributed, DistributionSigner, DistributionStore, PublishFailure, PublishHooks, PublishResult } from './types.js';
 
 export const FARE_FEED_FILE_NAME = 'fare-feed.ocse';
 const KEY_BUNDLE_DIR_NAME = 'key-bundles';
 const DIRECTORY_MODE = 0o700;
 
-export interface DistributionSigner {
-  readonly keyId: string;
-  readonly secretKey: Uint8Array;
-}
-
-/** A distributed document: its version and the envelope bytes served. */
-export interface Distributed {
-  readonly version: number;
-  readonly envelope: Uint8Array;
-}
-
-export type PublishFailure = 'feed_invalid' | 'feed_too_large' | 'sealed_bundle_invalid' | 'stored_file_corrupt';
-export type PublishResult = { readonly ok: true; readonly version: number } | { readonly ok: false; readonly code: PublishFailure };
-
-export interface DistributionStore {
-  currentFareFeed(): Promise<Distributed | undefined>;
-  currentKeyBundle(deviceId: number): Promise<Distributed | undefined>;
-}
-
 function isMissing(error: unknown): boolean {
   return error instanceof Error && 'code' in error && error.code === 'ENOENT';
 }
 
-export class FileDistributionStore implements DistributionStore {
+export class FileDistributionStore implements DistributionStore, PublishingTarget {
+  /** Audited, idempotent publishing (publisher.ts); the log lives in this store's directory. */
+  readonly publishing: AuditedPublisher;
   readonly #directory: string;
   readonly #signer: DistributionSigner;
   readonly #nowMs: () => number;
   /** Publishes run one at a time (version = current + 1). */
   #queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(input: { directory: string; signer: DistributionSigner; nowMs: () => number }) {
+  private constructor(input: { directory: string; signer: DistributionSigner; nowMs: () => number; log: PublicationLog }) {
     this.#directory = input.directory;
     this.#signer = input.signer;
     this.#nowMs = input.nowMs;
+    this.publishing = new AuditedPublisher({ target: this, log: input.log, nowMs: input.nowMs });
   }
 
   static async open(input: { readonly directory: string; readonly signer: DistributionSigner; readonly nowMs?: () => number }): Promise<FileDistributionStore> {
     await mkdir(join(input.directory, KEY_BUNDLE_DIR_NAME), { recursive: true, mode: DIRECTORY_MODE });
-    return new FileDistributionStore({ directory: input.directory, signer: input.signer, nowMs: input.nowMs ?? Date.now });
+    const log = await PublicationLog.open(input.directory);
+    return new FileDistributionStore({ directory: input.directory, signer: input.signer, nowMs: input.nowMs ?? Date.now, log });
   }
 
   currentFareFeed(): Promise<Distributed | undefined> {
@@ -67,7 +59,7 @@ export class FileDistributionStore implements DistributionStore {
   }
 
   /** Signs `files` as the next fare-feed version. The devices validate the feed itself when they load it. */
-  publishFareFeed(files: readonly FeedFileInput[], hooks: AtomicWriteHooks = {}): Promise<PublishResult> {
+  publishFareFeed(files: readonly FeedFileInput[], hooks: PublishHooks = {}): Promise<PublishResult> {
     return this.#serial(async () => {
       const current = await this.currentFareFeed().catch(() => 'corrupt' as const);
       if (current === 'corrupt') return { ok: false, code: 'stored_file_corrupt' };
@@ -75,13 +67,15 @@ export class FileDistributionStore implements DistributionStore {
       const payload = encodeFareFeedPayload({ version, publishedUtc: new Date(this.#nowMs()).toISOString(), files });
       if (payload === undefined) return { ok: false, code: 'feed_invalid' };
       if (payload.length > FARE_FEED_PAYLOAD_BYTES_MAX) return { ok: false, code: 'feed_too_large' };
-      await writeFileAtomic(join(this.#directory, FARE_FEED_FILE_NAME), this.#sign(FARE_FEED_CONTEXT, payload), hooks);
+      const envelope = this.#sign(FARE_FEED_CONTEXT, payload);
+      await hooks.beforePublish?.({ version, envelope });
+      await writeFileAtomic(join(this.#directory, FARE_FEED_FILE_NAME), envelope, hooks);
       return { ok: true, version };
     });
   }
 
   /** Records the bundle keys/ sealed to the device (exportDeviceBundle's `sealed`) as the device's next key-bundle version. */
-  putKeyBundle(input: { readonly deviceId: number; readonly sealed: Uint8Array }, hooks: AtomicWriteHooks = {}): Promise<PublishResult> {
+  putKeyBundle(input: { readonly deviceId: number; readonly sealed: Uint8Array }, hooks: PublishHooks = {}): Promise<PublishResult> {
     return this.#serial(async () => {
       const path = this.#bundlePath(input.deviceId);
       if (input.sealed.length === 0 || input.sealed.length > SEALED_BUNDLE_BYTES_MAX) return { ok: false, code: 'sealed_bundle_invalid' };
@@ -89,7 +83,9 @@ export class FileDistributionStore implements DistributionStore {
       if (current === 'corrupt') return { ok: false, code: 'stored_file_corrupt' };
       const version = (current?.version ?? 0) + 1;
       const payload = encodeKeyBundlePayload({ deviceId: input.deviceId, version, publishedUtc: new Date(this.#nowMs()).toISOString(), sealed: input.sealed });
-      await writeFileAtomic(path, this.#sign(KEY_BUNDLE_CONTEXT, payload), hooks);
+      const envelope = this.#sign(KEY_BUNDLE_CONTEXT, payload);
+      await hooks.beforePublish?.({ version, envelope });
+      await writeFileAtomic(path, envelope, hooks);
       return { ok: true, version };
     });
   }

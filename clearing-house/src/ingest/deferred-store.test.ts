@@ -75,6 +75,33 @@ describe.each(testBackends())('deferred ingest stores each event once (%s)', (ba
     expect(totals.recomputedMatches).toBe(true);
   });
 
+  it('queues a card for the posting job only while it has new events: a gap parks it, the event filling the gap brings it back', async () => {
+    const card = h.cardNumbers[2] ?? '';
+    const other = new DeviceJournal({ deviceId: 2102 });
+    await registerTestDevice(h.database.db, createTestPki(), other);
+    const queued = async (): Promise<number> => {
+      const [row] = await queryRows<Record<string, unknown>>(h.database.db, sql`SELECT count(*) AS n FROM posting_queue WHERE card_number = ${card}`);
+      return toNumber(row?.['n']);
+    };
+    // TMC 2 arrives first (from this device); TMC 1 is on the other bus, not uploaded yet.
+    const start = device.events.length + 1;
+    device.append(fare(card, 2, 50_000, { routeId: '32' }));
+    expect(await h.ingest(device.deviceId, device.batch({ fromSeq: start, toSeq: start }).bytes)).toMatchObject({ kind: 'accepted' });
+    expect(await queued()).toBe(1);
+    expect((await postPendingEvents(h.database.db)).postedEventCount).toBe(0);
+    expect(await queued()).toBe(0);
+    // Nothing new for the card: the job does not look at it again.
+    expect(await postPendingEvents(h.database.db)).toEqual({ postedEventCount: 0, roundCount: 0 });
+    other.append(topUp(card, 1, 0, 50_000));
+    expect(await h.ingest(other.deviceId, other.batch({ fromSeq: 1, toSeq: 1 }).bytes)).toMatchObject({ kind: 'accepted' });
+    expect(await queued()).toBe(1);
+    // Two job runs at once take disjoint cards (SKIP LOCKED): both events post exactly once.
+    const runs = await Promise.all([postPendingEvents(h.database.db), postPendingEvents(h.database.db)]);
+    expect(runs.reduce((sum, r) => sum + r.postedEventCount, 0)).toBe(2);
+    expect(await balanceOf(h.database.db, purseAccount(card, 'transit').id)).toBe(43_000);
+    expect(await queued()).toBe(0);
+  });
+
   it.runIf(backend === 'postgres')('refuses a COPY of an already stored event or of bad columns without hanging, and stores nothing', async () => {
     const { db } = h.database;
     expect(canCopy(db)).toBe(true);

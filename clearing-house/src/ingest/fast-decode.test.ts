@@ -15,7 +15,7 @@ const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'he
 const journal = new DeviceJournal({ deviceId: 4711 });
 const inputs: EventInput[] = [
   { at: AT, kind: 'top-up', application: 'transit', cardNumber: CARD, tmc: 1, amountVnd: 50_000, balanceBeforeVnd: 0, balanceAfterVnd: 50_000, operatorId: 'hanoibus' },
-  { at: AT, kind: 'fare', application: 'transit', cardNumber: CARD, tmc: 2, tmv: '0123456789abcdef', amountVnd: 8000, balanceBeforeVnd: 50_000, balanceAfterVnd: 42_000, operatorId: 'hanoibus', routeId: '32', stopId: 'S1', fareProductId: 'single', riderCategory: 'adult', contractSlot: 1 },
+  { at: AT, kind: 'fare', application: 'transit', cardNumber: CARD, tmc: 2, tmv: '0123456789abcdef', amountVnd: 8000, balanceBeforeVnd: 50_000, balanceAfterVnd: 42_000, operatorId: 'hanoibus', routeId: '32', stopId: 'Cầu Giấy – S1', fareProductId: 'single', riderCategory: 'adult', contractSlot: 1 },
   { at: AT, kind: 'gate-in', application: 'student', cardNumber: CARD, amountVnd: 0, siteCode: 7, gateNo: 3 },
   { at: AT, kind: 'denied', application: 'transit', cardNumber: CARD, amountVnd: 0, reason: 'deny_listed' },
   { at: AT, kind: 'autoload', application: 'transit', cardNumber: CARD, tmc: 3, amountVnd: 20_000, balanceBeforeVnd: 42_000, balanceAfterVnd: 62_000, actionId: 'a-1' },

@@ -120,6 +120,14 @@ describe.each(testBackends())('ingesting batches (%s)', (backend) => {
     expect(await h.ingest(b.deviceId, b.batch({ fromSeq: from + 1, toSeq: from + 1 }).bytes)).toMatchObject({ kind: 'accepted' });
   });
 
+  it('quarantines a batch naming an unknown card beside cards the known-cards cache already holds', async () => {
+    const from = b.events.length + 1;
+    b.append(topUp(h.cardNumbers[4] ?? '', 2, 5000, 1000));
+    b.append(topUp('9704999999999998', 1, 0, 10_000));
+    const mixed = b.batch({ fromSeq: from, toSeq: from + 1 });
+    expect(await h.ingest(b.deviceId, mixed.bytes)).toEqual({ kind: 'quarantined', batchSeq: mixed.batchSeq, reason: 'card_unknown' });
+  });
+
   it('quarantines records whose money does not add up and a card counter going backwards', async () => {
     const card = h.cardNumbers[5] ?? '';
     const from = b.events.length + 1;

@@ -24,6 +24,7 @@ import { raiseExceptions } from '../reconcile/exceptions.js';
 import { checkBatchContent, type BatchCheck } from './checks.js';
 import { decodeBatchFast } from './fast-decode.js';
 import type { IngestOutcome, QuarantineReason } from './outcome.js';
+import type { KnownCards } from './known-cards.js';
 import { checkReferences } from './references.js';
 import { insertNewEvents, readNeighbourHashes, storeFreshEvents } from './store-events.js';
 
@@ -47,6 +48,8 @@ export interface IngestContext {
   readonly verifier: Ed25519BulkVerifier;
   readonly nowMs: () => number;
   readonly posting?: PostingMode;
+  /** Cards met before, spared a lookup per batch (one per process; see known-cards.ts). */
+  readonly knownCards?: KnownCards;
 }
 
 interface Upload {
@@ -110,7 +113,7 @@ async function refuseInTransaction(tx: Executor, upload: Upload, batch: JournalB
   return { kind: 'quarantined', batchSeq: batch.batchSeq, reason: failure.reason };
 }
 
-async function applyInTransaction(tx: Executor, upload: Upload, batch: JournalBatch, input: { readonly content: BatchCheck; readonly posting: PostingMode }): Promise<IngestOutcome> {
+async function applyInTransaction(tx: Executor, upload: Upload, batch: JournalBatch, input: { readonly content: BatchCheck; readonly posting: PostingMode; readonly knownCards: KnownCards | undefined }): Promise<IngestOutcome> {
   const { content } = input;
   const first = batch.events[0];
   const last = batch.events[batch.events.length - 1];
@@ -139,7 +142,7 @@ async function applyInTransaction(tx: Executor, upload: Upload, batch: JournalBa
   }
   if (!content.ok) return refuseInTransaction(tx, upload, batch, content);
   // Independent reads, pipelined on the transaction's connection.
-  const [references, neighbours] = await Promise.all([checkReferences(tx, batch), readNeighbourHashes(tx, { deviceId: upload.deviceId, firstSeq: first.seq, lastSeq: last.seq })]);
+  const [references, neighbours] = await Promise.all([checkReferences(tx, batch, input.knownCards), readNeighbourHashes(tx, { deviceId: upload.deviceId, firstSeq: first.seq, lastSeq: last.seq })]);
   if (!references.ok) return refuseInTransaction(tx, upload, batch, references);
   const links = checkLinks(batch, neighbours);
   if (!links.ok) return refuseInTransaction(tx, upload, batch, links);
@@ -188,5 +191,5 @@ export async function ingestBatch(context: IngestContext, input: { readonly devi
   }
   const content = checkBatchContent(batch);
   const posting = context.posting ?? 'inline';
-  return withTransactionRetry(() => db.transaction((tx) => applyInTransaction(tx as unknown as Executor, upload, batch, { content, posting })));
+  return withTransactionRetry(() => db.transaction((tx) => applyInTransaction(tx as unknown as Executor, upload, batch, { content, posting, knownCards: context.knownCards })));
 }

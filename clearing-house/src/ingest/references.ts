@@ -2,19 +2,22 @@
 import { sql } from 'drizzle-orm';
 import type { JournalBatch } from '@onecard/card-os/profile';
 import type { Executor } from '../db/open.js';
-import { jsonRecordset, queryRows, toNumber } from '../db/rows.js';
+import { jsonTextArray, queryRows, toNumber } from '../db/rows.js';
 import type { BatchCheck } from './checks.js';
+import type { KnownCards } from './known-cards.js';
 
-export async function checkReferences(db: Executor, batch: JournalBatch): Promise<BatchCheck> {
-  const cardNumbers = [...new Set(batch.events.map((e) => e.cardNumber))];
-  const [cardRow] = await queryRows<Record<string, unknown>>(
-    db,
-    sql`SELECT count(*) AS known FROM cards c JOIN ${jsonRecordset(
-      cardNumbers.map((n) => ({ n })),
-      'n text',
-    )} ON c.card_number = x.n`,
-  );
-  if (toNumber(cardRow?.['known']) !== cardNumbers.length) return { ok: false, reason: 'card_unknown', detail: 'the batch names a card the clearing house does not know' };
+/** `knownCards`: cards met before need no lookup (see known-cards.ts). */
+export async function checkReferences(db: Executor, batch: JournalBatch, knownCards?: KnownCards): Promise<BatchCheck> {
+  const named = [...new Set(batch.events.map((e) => e.cardNumber))];
+  const cardNumbers = knownCards === undefined ? named : knownCards.unknownOf(named);
+  if (cardNumbers.length > 0) {
+    const [cardRow] = await queryRows<Record<string, unknown>>(
+      db,
+      sql`SELECT count(*) AS known FROM cards c WHERE c.card_number = ANY(${jsonTextArray(cardNumbers)})`,
+    );
+    if (toNumber(cardRow?.['known']) !== cardNumbers.length) return { ok: false, reason: 'card_unknown', detail: 'the batch names a card the clearing house does not know' };
+    knownCards?.remember(cardNumbers);
+  }
   const operatorIds = [...new Set(batch.events.flatMap((e) => (e.operatorId === undefined ? [] : [e.operatorId])))];
   const siteCodes = [...new Set(batch.events.flatMap((e) => (e.siteCode === undefined || (e.kind !== 'canteen-purchase' && e.kind !== 'canteen-top-up') ? [] : [e.siteCode])))];
   if (operatorIds.length === 0 && siteCodes.length === 0) return { ok: true };

@@ -66,9 +66,10 @@ export async function insertNewEvents(db: Executor, input: { readonly batchSeq: 
   return new Set(rows.map((r) => toNumber(r['seq'])));
 }
 
-const EVENT_COPY_COLUMNS = ['device_id', 'seq', 'batch_seq', 'at', 'kind', 'application', 'card_number', 'tmc', 'tmv_hex', 'amount_vnd', 'balance_before_vnd', 'balance_after_vnd', 'operator_id', 'route_id', 'stop_id', 'fare_product_id', 'rider_category', 'contract_slot', 'action_id', 'site_code', 'gate_no', 'reason', 'detail', 'prev_hash', 'hash', 'posting_status'] as const;
+/** The events columns deferred ingest COPYs, in eventCopyRow's order (the benchmark's raw COPY uses both). */
+export const EVENT_COPY_COLUMNS = ['device_id', 'seq', 'batch_seq', 'at', 'kind', 'application', 'card_number', 'tmc', 'tmv_hex', 'amount_vnd', 'balance_before_vnd', 'balance_after_vnd', 'operator_id', 'route_id', 'stop_id', 'fare_product_id', 'rider_category', 'contract_slot', 'action_id', 'site_code', 'gate_no', 'reason', 'detail', 'prev_hash', 'hash', 'posting_status'] as const;
 
-function eventCopyRow(event: JournalEvent, batchSeq: number): CopyValue[] {
+export function eventCopyRow(event: JournalEvent, batchSeq: number): CopyValue[] {
   return [
     event.deviceId, event.seq, batchSeq, event.at, event.kind, event.application, event.cardNumber, event.tmc, event.tmv, event.amountVnd, event.balanceBeforeVnd, event.balanceAfterVnd,
     event.operatorId, event.routeId, event.stopId, event.fareProductId, event.riderCategory, event.contractSlot, event.actionId, event.siteCode, event.gateNo, event.reason,
@@ -79,17 +80,28 @@ function eventCopyRow(event: JournalEvent, batchSeq: number): CopyValue[] {
 /**
  * Stores events the caller has just found new, holding the device's ingest
  * lock (deferred posting: held, or recorded without a TMC) — by COPY on
- * PostgreSQL, by insertNewEvents on PGlite. Should an event be there after
+ * PostgreSQL, by insertNewEvents on PGlite — and queues their cards for the posting job. Should an event be there after
  * all, COPY aborts the transaction (CopyRefusedError, nothing stored) and
  * the INSERT path throws ConcurrentWriteError (retried).
  */
 export async function storeFreshEvents(db: Executor, input: { readonly batchSeq: number; readonly events: readonly JournalEvent[] }): Promise<void> {
   if (canCopy(db)) {
     await copyRows(db, { table: 'events', columns: EVENT_COPY_COLUMNS, rows: input.events.map((e) => eventCopyRow(e, input.batchSeq)) });
-    return;
+  } else {
+    const inserted = await insertNewEvents(db, { ...input, statusOf: () => undefined });
+    if (inserted.size !== input.events.length) throw new ConcurrentWriteError('events were stored concurrently');
   }
-  const inserted = await insertNewEvents(db, { ...input, statusOf: () => undefined });
-  if (inserted.size !== input.events.length) throw new ConcurrentWriteError('events were stored concurrently');
+  await enqueueForPosting(db, input.events);
+}
+
+/** Queues the cards of new held events for the posting job (an append: see postingQueue in src/db/schema/cards.ts). */
+export async function enqueueForPosting(db: Executor, events: readonly JournalEvent[]): Promise<void> {
+  const keys = new Map<string, { readonly card_number: string; readonly application: string }>();
+  for (const e of events) if (e.tmc !== undefined) keys.set(`${e.cardNumber}/${e.application}`, { card_number: e.cardNumber, application: e.application });
+  if (keys.size === 0) return;
+  await db.execute(sql`
+    INSERT INTO posting_queue (card_number, application)
+    SELECT x.card_number, x.application FROM ${jsonRecordset([...keys.values()], 'card_number text, application text')}`);
 }
 
 export interface NeighbourHashes {

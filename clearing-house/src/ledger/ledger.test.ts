@@ -47,7 +47,10 @@ describe.each(testBackends())('ledger invariants in the database (%s)', (backend
   it('keeps transfers immutable and account totals owned by transfers', async () => {
     await expect(database.db.execute(sql`UPDATE ledger_transfers SET amount_vnd = 1`)).rejects.toThrow();
     await expect(database.db.execute(sql`DELETE FROM ledger_transfers`)).rejects.toThrow();
-    await expect(database.db.execute(sql`UPDATE ledger_accounts SET credits_posted_vnd = credits_posted_vnd + 1 WHERE id = ${purse.id}`)).rejects.toThrow();
+    await expect(database.db.execute(sql`UPDATE ledger_accounts SET credits_posted_vnd = credits_posted_vnd + 1 WHERE id = ${purse.id}`)).rejects.toMatchObject({ cause: { message: expect.stringMatching(/only through transfers/) as unknown } });
+    await expect(database.db.execute(sql`UPDATE ledger_accounts SET floor_vnd = floor_vnd - 1 WHERE id = ${purse.id}`)).rejects.toMatchObject({ cause: { message: expect.stringMatching(/only through transfers/) as unknown } });
+    await expect(database.db.execute(sql`DELETE FROM ledger_accounts WHERE id = ${purse.id}`)).rejects.toMatchObject({ cause: { message: expect.stringMatching(/never deleted/) as unknown } });
+    await expect(database.db.execute(sql`INSERT INTO ledger_accounts (id, kind, credits_posted_vnd) VALUES ('suspense:forged', 'suspense', 5)`)).rejects.toMatchObject({ cause: { message: expect.stringMatching(/start at zero/) as unknown } });
     expect(await balanceOf(database.db, purse.id)).toBe(42_000);
   });
 

@@ -15,9 +15,21 @@ export type DenyReason = (typeof DENY_REASONS)[number];
 /** Exception kinds that are signs of a cloned or tampered card. */
 export const FRAUD_EXCEPTION_KINDS = ['tmc_duplicate', 'balance_rise_without_load', 'autoload_without_order'] as const;
 
-export async function denyCards(db: Executor, entries: readonly { readonly cardNumber: string; readonly reason: DenyReason }[]): Promise<number | null> {
+/** Who placed a manual block (kept in the entry's payload: the audit record, never sent to devices by the city's encoder). */
+export interface DenyAudit {
+  readonly userId: string;
+  readonly organisationId: string;
+  /** UTC instant, ISO 8601. */
+  readonly at: string;
+}
+
+export function denyPayloadOf(reason: DenyReason, by: DenyAudit | undefined): Readonly<Record<string, string>> {
+  return by === undefined ? { reason } : { reason, blockedByUserId: by.userId, blockedByOrganisationId: by.organisationId, blockedAt: by.at };
+}
+
+export async function denyCards(db: Executor, entries: readonly { readonly cardNumber: string; readonly reason: DenyReason; readonly by?: DenyAudit }[]): Promise<number | null> {
   if (entries.length === 0) return null;
-  const version = await addListEntries(db, 'deny', entries.map((e) => ({ entryKey: e.cardNumber, cardNumber: e.cardNumber, payload: { reason: e.reason } })));
+  const version = await addListEntries(db, 'deny', entries.map((e) => ({ entryKey: e.cardNumber, cardNumber: e.cardNumber, payload: denyPayloadOf(e.reason, e.by) })));
   await db.update(cards).set({ status: 'blocked' }).where(inArray(cards.cardNumber, entries.map((e) => e.cardNumber)));
   return version;
 }

@@ -51,8 +51,11 @@ export interface SettlementRow {
   readonly passesSoldVnd: number;
   /** Boardings at a reduced or free concession fare. */
   readonly concessionTapCount: number;
-  /** Full fare minus the fare charged, summed: what the concession scheme owes the operator. */
-  readonly concessionsCarriedVnd: number;
+  /**
+   * Full fare minus the fare charged, summed: what the concession scheme owes the operator.
+   * null = unknown (no fare feed published, or the feed cannot price a concession boarding of the row): never shown as 0.
+   */
+  readonly concessionsCarriedVnd: number | null;
   /** Share of multi-operator journeys apportioned to this route from other operators. */
   readonly apportionedInVnd: number;
   /** Share of fares collected here that belongs to other operators. */

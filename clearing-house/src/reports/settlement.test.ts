@@ -1,6 +1,9 @@
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
-import { canteenPayoutCsv, settlementCsv, SETTLEMENT_CSV_COLUMNS } from './settlement-csv.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testBackends } from '../../test/support/database.js';
+import { settlementForDay } from '../reconcile/settlement-queries.js';
+import { DAY, openTwoOperatorDay, type TwoOperatorDay } from '../settlement/two-operator-day.fixtures.js';
+import { canteenPayoutCsv, CONCESSIONS_STATUS, settlementCsv, SETTLEMENT_CSV_COLUMNS } from './settlement-csv.js';
 import { settlementPdf } from './settlement-pdf.js';
 import { canteenPayoutPdf } from './canteen-payout-pdf.js';
 import { netPayableVnd, settlementStatement } from './settlement.js';
@@ -37,6 +40,15 @@ describe('settlementStatement', () => {
     const sum = (pick: (t: (typeof totals)[number]) => number): number => totals.reduce((total, t) => total + pick(t), 0);
     expect(sum((t) => t.apportionedInVnd)).toBe(sum((t) => t.apportionedOutVnd));
     expect(sum((t) => t.netPayableVnd)).toBe(sum((t) => t.faresCollectedVnd + t.passesSoldVnd - t.refundsVnd));
+  });
+
+  it('totals unknown concessions as unknown, never as a partial sum, and checks known ones', () => {
+    const mine = day.settlement.filter((row) => row.operatorId === 'transerco');
+    const [first, ...rest] = mine;
+    if (first === undefined) throw new Error('no rows');
+    expect(statement([{ ...first, concessionsCarriedVnd: null }, ...rest]).totals.concessionsCarriedVnd).toBeNull();
+    expect(statement(mine).totals.concessionsCarriedVnd).toBe(mine.reduce((sum, row) => sum + (row.concessionsCarriedVnd ?? 0), 0));
+    expect(() => statement([{ ...first, concessionsCarriedVnd: -1 }])).toThrow(RangeError);
   });
 
   it('computes net payable as fares + passes + apportioned in − out − refunds', () => {
@@ -127,5 +139,67 @@ describe('settlementPdf', () => {
     expect(text).toContain('R090');
     expect(text).toContain('Net payable');
     expect(read.missingGlyphCount).toBe(0);
+  });
+});
+
+describe.each(testBackends())('settlement reports of a real two-operator day (%s)', (backend) => {
+  let real: TwoOperatorDay;
+  beforeAll(async () => {
+    real = await openTwoOperatorDay(backend);
+  }, 60_000);
+  afterAll(async () => {
+    await real.harness.close();
+  });
+  const statements = async (withFeed: boolean) =>
+    Promise.all(
+      ['hanoibus', 'bus-two'].map(async (operatorId) => {
+        const rows = await settlementForDay(real.harness.database.db, operatorId, DAY, withFeed ? { fares: real.fares } : {});
+        const found = settlementStatement(rows, { operatorId, businessDay: DAY });
+        if (found === undefined) throw new Error('operator without a statement');
+        return found;
+      }),
+    );
+
+  it('explains every đồng across operators: apportionment nets to zero, so net payables sum to revenue minus refunds', async () => {
+    for (const withFeed of [true, false]) {
+      const totals = (await statements(withFeed)).map((found) => found.totals);
+      const sum = (pick: (t: (typeof totals)[number]) => number): number => totals.reduce((total, t) => total + pick(t), 0);
+      expect(sum((t) => t.apportionedInVnd)).toBeGreaterThan(0);
+      expect(sum((t) => t.apportionedInVnd)).toBe(sum((t) => t.apportionedOutVnd));
+      expect(sum((t) => t.netPayableVnd)).toBe(sum((t) => t.faresCollectedVnd + t.passesSoldVnd - t.refundsVnd));
+      expect(sum((t) => t.faresCollectedVnd + t.passesSoldVnd)).toBe(412_000);
+    }
+  });
+
+  it('writes priced concessions as amounts and unknown ones as an empty cell marked unknown in the CSV', async () => {
+    const [priced] = await statements(true);
+    const [unknown] = await statements(false);
+    if (priced === undefined || unknown === undefined) throw new Error('no statement');
+    const pricedRecords: Record<string, string>[] = parse(settlementCsv(priced), { bom: true, columns: true });
+    expect(pricedRecords.at(-1)).toMatchObject({ line_type: 'total', concessions_carried_vnd: '12000', concessions_status: CONCESSIONS_STATUS.priced, net_payable_vnd: '327112' });
+    const unknownRecords: Record<string, string>[] = parse(settlementCsv(unknown), { bom: true, columns: true });
+    expect(unknownRecords.find((record) => record['route_id'] === '03A')).toMatchObject({ concessions_carried_vnd: '', concessions_status: CONCESSIONS_STATUS.unknown });
+    expect(unknownRecords.find((record) => record['route_id'] === '18')).toMatchObject({ concessions_carried_vnd: '0', concessions_status: CONCESSIONS_STATUS.priced });
+    expect(unknownRecords.find((record) => record['line_type'] === 'operator')).toMatchObject({ route_id: '', passes_sold_count: '2', passes_sold_vnd: '300000' });
+    expect(unknownRecords.at(-1)).toMatchObject({ line_type: 'total', concessions_carried_vnd: '', concessions_status: CONCESSIONS_STATUS.unknown, net_payable_vnd: '328000' });
+  });
+
+  it('says "unknown" in the PDF when concessions cannot be priced, and shows the amount when they can', async () => {
+    const [priced] = await statements(true);
+    const [unknown] = await statements(false);
+    if (priced === undefined || unknown === undefined) throw new Error('no statement');
+    const vnd = (amountVnd: number): string => new Intl.NumberFormat('vi-VN', { style: 'currency', currency: 'VND' }).format(amountVnd);
+    const pricedText = readPdf(await settlementPdf(priced, { lang: 'vi', generatedAt: new Date('2026-12-05T01:00:00Z') })).pagesText.join('\n');
+    expect(pricedText).toContain(`Giá trị ưu đãi: ${vnd(12_000)}`);
+    expect(pricedText).not.toContain('Chưa xác định');
+    const unknownRead = readPdf(await settlementPdf(unknown, { lang: 'en', generatedAt: new Date('2026-12-05T01:00:00Z') }));
+    const unknownText = unknownRead.pagesText.join('\n');
+    expect(unknownText).toContain('Concessions carried: Unknown');
+    expect(unknownText).toMatch(/^Operator\b/mu);
+    expect(unknownText).toContain('no fare feed is published');
+    expect(unknownRead.missingGlyphCount).toBe(0);
+    const unknownVi = readPdf(await settlementPdf(unknown, { lang: 'vi', generatedAt: new Date('2026-12-05T01:00:00Z') }));
+    expect(unknownVi.pagesText.join('\n')).toContain('Giá trị ưu đãi: Chưa xác định');
+    expect(unknownVi.missingGlyphCount).toBe(0);
   });
 });

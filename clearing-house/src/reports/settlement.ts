@@ -3,6 +3,8 @@
  * totals. Net payable to the operator =
  *   fares collected + passes sold + apportioned in − apportioned out − refunds.
  * Concessions carried are shown beside it: the concession scheme owes them.
+ * They may be unknown (null: no fare feed to price them); a total with an
+ * unknown line is unknown too, never a partial sum.
  */
 import type { BusinessDay, CanteenPayoutRow, SettlementRow } from './rows.js';
 
@@ -12,7 +14,8 @@ export interface SettlementTotals {
   readonly passesSoldCount: number;
   readonly passesSoldVnd: number;
   readonly concessionTapCount: number;
-  readonly concessionsCarriedVnd: number;
+  /** null = unknown (some line's concessions could not be priced). */
+  readonly concessionsCarriedVnd: number | null;
   readonly apportionedInVnd: number;
   readonly apportionedOutVnd: number;
   readonly refundsVnd: number;
@@ -33,7 +36,6 @@ const NUMERIC_FIELDS = [
   'passesSoldCount',
   'passesSoldVnd',
   'concessionTapCount',
-  'concessionsCarriedVnd',
   'apportionedInVnd',
   'apportionedOutVnd',
   'refundsVnd',
@@ -58,6 +60,7 @@ export function settlementStatement(rows: readonly SettlementRow[], scope: { rea
     if (seenRoutes.has(row.routeId)) throw new RangeError('settlement rows repeat a route');
     seenRoutes.add(row.routeId);
     for (const field of NUMERIC_FIELDS) assertWholeNonNegative(row[field], field);
+    if (row.concessionsCarriedVnd !== null) assertWholeNonNegative(row.concessionsCarriedVnd, 'concessionsCarriedVnd');
   }
   const lines = [...mine].sort((a, b) => a.routeId.localeCompare(b.routeId, 'en', { numeric: true })).map((row) => ({ ...row, netPayableVnd: netPayableVnd(row) }));
   const sum = (field: (typeof NUMERIC_FIELDS)[number]): number => lines.reduce((total, line) => total + line[field], 0);
@@ -67,7 +70,7 @@ export function settlementStatement(rows: readonly SettlementRow[], scope: { rea
     passesSoldCount: sum('passesSoldCount'),
     passesSoldVnd: sum('passesSoldVnd'),
     concessionTapCount: sum('concessionTapCount'),
-    concessionsCarriedVnd: sum('concessionsCarriedVnd'),
+    concessionsCarriedVnd: lines.some((line) => line.concessionsCarriedVnd === null) ? null : lines.reduce((total, line) => total + (line.concessionsCarriedVnd ?? 0), 0),
     apportionedInVnd: sum('apportionedInVnd'),
     apportionedOutVnd: sum('apportionedOutVnd'),
     refundsVnd: sum('refundsVnd'),

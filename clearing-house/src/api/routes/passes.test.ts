@@ -70,7 +70,6 @@ describe('POST /v1/passes (app.request)', () => {
     const invalid: unknown[] = [
       '{"operatorId": "hanoibus", "cardNumber": "97040000',
       'null',
-      `{"pad": "${'x'.repeat(20_000)}"}`,
       [],
       body({ cardNumber: '1234' }),
       body({ extra: true }),
@@ -88,6 +87,12 @@ describe('POST /v1/passes (app.request)', () => {
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ error: { code: 'request_invalid' } });
     }
+    const oversized = await post(`{"pad": "${'x'.repeat(20_000)}"}`, tokens.admin);
+    expect(oversized.status).toBe(413);
+    expect(await oversized.json()).toMatchObject({ error: { code: 'request_invalid', detail: 'body_too_large' } });
+    const notJson = await app.request('/v1/passes', { method: 'POST', headers: { 'content-type': 'text/plain', authorization: `Bearer ${tokens.admin}` }, body: JSON.stringify(body()) });
+    expect(notJson.status).toBe(415);
+    expect(await notJson.json()).toMatchObject({ error: { code: 'request_invalid', detail: 'content_type_not_json' } });
     const refused = await post(body({ idempotencyKey: 'counter-7:sale-0006', contract: { ...contract, validUntil: '2027-03-01' } }), tokens.admin);
     expect(refused.status).toBe(422);
     const answer = JSON.stringify(await refused.json());

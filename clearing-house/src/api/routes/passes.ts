@@ -6,9 +6,10 @@ import { sellPass } from '../../passes/sales.js';
 import { requirePrincipal } from '../auth-middleware.js';
 import type { AppEnv, AppOptions } from '../env.js';
 import { apiError, errorResponse } from '../errors.js';
+import { jsonBodyGuards } from './body-guards.js';
 
 const ORGANISATION_ID_LENGTH_CHARS_MAX = 64;
-export const SALE_BODY_CHARS_MAX = 16 * 1024;
+export const SALE_BODY_BYTES_MAX = 16 * 1024;
 
 const saleBody = z.strictObject({
   operatorId: z.string().min(1).max(ORGANISATION_ID_LENGTH_CHARS_MAX),
@@ -34,6 +35,8 @@ const saleRoute = createRoute({
   responses: {
     201: { content: { 'application/json': { schema: z.object({ saleUuid: z.string(), saleId: z.number().int(), actionId: z.string(), listVersion: z.number().int(), created: z.boolean() }) } }, description: 'sold (or found again: created false)' },
     400: errorResponse('request_invalid'),
+    413: errorResponse('request_invalid: the body is too large'),
+    415: errorResponse('request_invalid: the body is not application/json'),
     401: errorResponse('not signed in'),
     403: errorResponse('passes of another operator'),
     422: errorResponse('order_refused with the reason in detail'),
@@ -44,18 +47,8 @@ export function passRoutes(options: AppOptions): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
   const { db } = options.database;
   app.use('/v1/passes', requirePrincipal(options));
-  // A truncated or oversized body is the caller's error (400), not an unhandled one: checked before the schema.
-  app.use('/v1/passes', async (c, next) => {
-    const raw = await c.req.text();
-    if (raw.length > SALE_BODY_CHARS_MAX) return c.json(apiError('request_invalid', 'the request body is too large'), 400);
-    try {
-      JSON.parse(raw);
-    } catch {
-      return c.json(apiError('request_invalid', 'the request body is not JSON'), 400);
-    }
-    await next();
-    return undefined;
-  });
+  // A truncated, oversized or non-JSON body is the caller's error (400 / 413 / 415), not an unhandled one: checked before the schema.
+  app.use('/v1/passes', ...jsonBodyGuards({ bodyBytesMax: SALE_BODY_BYTES_MAX }));
   app.openapi(saleRoute, async (c) => {
     const body = c.req.valid('json');
     const principal = c.get('principal');

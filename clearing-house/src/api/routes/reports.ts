@@ -3,6 +3,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { canSeeOperator, canSeeSchool, scopeOf } from '../../auth/scope.js';
 import { listExceptions, reconciliationSummary } from '../../reconcile/exception-queries.js';
 import { canteenPayoutForDay, revenueByOperator, ridershipByHourAndRoute, settlementForDay } from '../../reconcile/settlement-queries.js';
+import { settlementFaresFromStore } from '../../settlement/feed-source.js';
 import { requirePrincipal } from '../auth-middleware.js';
 import type { AppEnv, AppOptions } from '../env.js';
 import { apiError, errorResponse } from '../errors.js';
@@ -26,13 +27,15 @@ const forbidden = apiError('forbidden', 'this report belongs to another organisa
 export function reportRoutes(options: AppOptions): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
   const { db } = options.database;
+  // Concessions are priced from the published fare feed (unknown without one).
+  const fares = options.distribution === undefined ? undefined : settlementFaresFromStore(options.distribution);
   app.use('/v1/reports/*', requirePrincipal(options));
   app.use('/v1/exceptions', requirePrincipal(options));
 
   app.openapi(settlementRoute, async (c) => {
     const { operatorId, businessDay: day } = c.req.valid('query');
     if (!canSeeOperator(scopeOf(c.get('principal')), operatorId)) return c.json(forbidden, 403);
-    return c.json({ rows: await settlementForDay(db, operatorId, day) }, 200);
+    return c.json({ rows: await settlementForDay(db, operatorId, day, { fares: await fares?.() }) }, 200);
   });
   app.openapi(revenueRoute, async (c) => {
     const { from, to } = c.req.valid('query');

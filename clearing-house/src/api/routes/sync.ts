@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, toNumber } from '../../db/rows.js';
 import { authenticateDevice } from '../../devices/registry.js';
 import { BATCH_BYTES_MAX, ingestBatch } from '../../ingest/ingest-batch.js';
+import { KnownCards } from '../../ingest/known-cards.js';
 import { QUARANTINE_REASONS } from '../../ingest/outcome.js';
 import { currentListVersion, listSnapshot } from '../../lists/entries.js';
 import type { ListKind } from '../../db/schema/lists.js';
@@ -59,12 +60,13 @@ const listRoute = (kind: ListKind, path: string) =>
 export function syncRoutes(options: AppOptions): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
   const { db } = options.database;
+  const ingestContext = { database: options.database, verifier: options.verifier, nowMs: options.nowMs, knownCards: new KnownCards() };
 
   app.openapi(uploadRoute, async (c) => {
     const { deviceId } = c.req.valid('param');
     if (c.req.header(DEVICE_HEADER) !== String(deviceId)) return c.json(apiError('request_invalid', 'X-OneCard-Device must name the device of the path'), 400);
     const bytes = new Uint8Array(await c.req.arrayBuffer());
-    const outcome = await ingestBatch({ database: options.database, verifier: options.verifier, nowMs: options.nowMs }, { deviceId, bytes });
+    const outcome = await ingestBatch(ingestContext, { deviceId, bytes });
     switch (outcome.kind) {
       case 'accepted':
         return c.json({ status: 'accepted' as const, batchSeq: outcome.batchSeq, eventCount: outcome.eventCount }, 200);

@@ -1,6 +1,6 @@
 /** Cards the back office knows (issued by the portal) and their per-application counters. */
 import { sql } from 'drizzle-orm';
-import { bigint, check, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, check, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { organisations } from './organisations.js';
 
 export const CARD_STATUSES = ['active', 'blocked'] as const;
@@ -38,3 +38,19 @@ export const cardStates = pgTable(
   },
   (t) => [primaryKey({ columns: [t.cardNumber, t.application] }), check('card_states_tmc_range', sql`${t.lastTmc} >= 0`)],
 );
+
+/**
+ * Cards with new held events for the posting job: deferred ingest appends one
+ * row per card of each batch's new events (an append, never an upsert: no
+ * lock that could order an upload behind a job round); the job takes rows out
+ * in the transaction that posts their cards (src/ledger/posting/job.ts). A
+ * row that commits while a round runs is simply taken by a later round, so no
+ * event is missed. A card left blocked by a TMC gap is not queued again until
+ * an event of it arrives (only that, or the gap sweep, can unblock it): the job
+ * never rescans waiting cards.
+ */
+export const postingQueue = pgTable('posting_queue', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  cardNumber: text('card_number').notNull(),
+  application: text('application').notNull(),
+});

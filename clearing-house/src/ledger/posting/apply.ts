@@ -4,9 +4,9 @@
  * the same card serialise instead of deadlocking), reads what the plan needs,
  * plans, and writes the plan with a handful of set-based statements.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/open.js';
-import { isoInstant, jsonRecordset, queryRows, toNullableText, toNumber } from '../../db/rows.js';
+import { isoInstant, jsonRecordset, jsonTextArray, queryRows, toNullableText, toNumber } from '../../db/rows.js';
 import { withdrawConfirmedActions, type ActionConfirmation } from '../../lists/actions.js';
 import { removeListEntries } from '../../lists/entries.js';
 import { raiseExceptions } from '../../reconcile/exceptions.js';
@@ -15,6 +15,22 @@ import { insertTransfers } from '../transfers.js';
 import { planPosting } from './plan.js';
 import type { PostingStatus } from '../../db/schema/batches.js';
 import { cardKeyString, type CardKey, type CardPostingState, type HeldEvent, type OrderForAction, type PostingPlan } from './types.js';
+
+/**
+ * `alias.card_number = ANY(…) AND alias.application = ANY(…)`: the card numbers drive an index
+ * lookup on any table keyed by card (see jsonTextArray), whatever the planner knows of the table.
+ * It selects every pair of the keys' cards and applications, a superset of the keys when the keys mix
+ * applications: callers keep only the keys' rows (isKeyRow).
+ */
+function keyFilter(alias: SQL, keys: readonly CardKey[]): SQL {
+  const cardNumbers = [...new Set(keys.map((k) => k.cardNumber))];
+  const applications = [...new Set(keys.map((k) => k.application))];
+  return sql`${alias}.card_number = ANY(${jsonTextArray(cardNumbers)}) AND ${alias}.application = ANY(${jsonTextArray(applications)})`;
+}
+
+function isKeyRow(keys: ReadonlySet<string>): (row: Record<string, unknown>) => boolean {
+  return (row) => keys.has(cardKeyString({ cardNumber: String(row['card_number']), application: String(row['application']) }));
+}
 
 const nullableNumber = (value: unknown): number | null => (value === null || value === undefined ? null : toNumber(value));
 
@@ -34,24 +50,24 @@ async function lockStates(db: Executor, keys: readonly CardKey[]): Promise<Map<s
   const rows = await queryRows<Record<string, unknown>>(
     db,
     sql`SELECT s.card_number, s.application, s.last_tmc, s.last_device_id
-        FROM card_states s JOIN ${jsonRecordset(keyRows, 'card_number text, application text')} ON s.card_number = x.card_number AND s.application = x.application
+        FROM card_states s
+        WHERE ${keyFilter(sql`s`, keys)}
         ORDER BY s.card_number, s.application
         FOR UPDATE OF s`,
   );
-  return new Map(rows.map((r) => [cardKeyString({ cardNumber: String(r['card_number']), application: String(r['application']) }), { lastTmc: toNumber(r['last_tmc']), lastDeviceId: nullableNumber(r['last_device_id']) }]));
+  return new Map(rows.filter(isKeyRow(new Set(keys.map(cardKeyString)))).map((r) => [cardKeyString({ cardNumber: String(r['card_number']), application: String(r['application']) }), { lastTmc: toNumber(r['last_tmc']), lastDeviceId: nullableNumber(r['last_device_id']) }]));
 }
 
 async function readHeld(db: Executor, keys: readonly CardKey[]): Promise<HeldEvent[]> {
-  const keyRows = keys.map((k) => ({ card_number: k.cardNumber, application: k.application }));
   const rows = await queryRows<Record<string, unknown>>(
     db,
     sql`SELECT e.device_id, e.seq, ${isoInstant(sql`e.at`)} AS at, ${isoInstant(sql`e.received_at`)} AS received_at, e.kind, e.application, e.card_number, e.tmc,
           e.amount_vnd, e.balance_before_vnd, e.balance_after_vnd, e.operator_id, e.action_id, e.site_code
-        FROM events e JOIN ${jsonRecordset(keyRows, 'card_number text, application text')} ON e.card_number = x.card_number AND e.application = x.application
-        WHERE e.posting_status = 'held'
+        FROM events e
+        WHERE e.posting_status = 'held' AND ${keyFilter(sql`e`, keys)}
         ORDER BY e.card_number, e.application, e.tmc, e.device_id, e.seq`,
   );
-  return rows.map((r) => ({
+  return rows.filter(isKeyRow(new Set(keys.map(cardKeyString)))).map((r) => ({
     deviceId: toNumber(r['device_id']),
     seq: toNumber(r['seq']),
     at: String(r['at']),
@@ -77,10 +93,7 @@ async function readShadows(db: Executor, keys: readonly CardKey[]): Promise<Map<
     const rows = await queryRows<Record<string, unknown>>(
       db,
       sql`SELECT a.card_number, split_part(a.id, ':', 3) AS application, a.credits_posted_vnd - a.debits_posted_vnd AS balance
-          FROM ledger_accounts a JOIN ${jsonRecordset(
-            purses.map((p) => ({ id: p.id })),
-            'id text',
-          )} ON a.id = x.id`,
+          FROM ledger_accounts a WHERE a.id = ANY(${jsonTextArray(purses.map((p) => p.id))})`,
     );
     return new Map(rows.map((r) => [cardKeyString({ cardNumber: String(r['card_number']), application: String(r['application']) }), toNumber(r['balance'])]));
   };

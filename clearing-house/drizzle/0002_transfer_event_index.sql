@@ -1,0 +1,1 @@
+CREATE INDEX "ledger_transfers_event" ON "ledger_transfers" USING btree ("event_device_id","event_seq");
