@@ -12,20 +12,20 @@ import { randomBytes } from 'node:crypto';
 import { finished } from 'node:stream/promises';
 import { Command } from 'commander';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { Ed25519BulkVerifier, toHex } from '@onecard/keys';
 import { registerCards, CARD_REGISTRATION_COUNT_MAX } from '../src/cards/register.js';
 import { migrateDatabase } from '../src/db/migrate.js';
-import { openDatabase, type Database } from '../src/db/open.js';
+import { openDatabase, rawClient, type Database } from '../src/db/open.js';
 import { jsonRecordset } from '../src/db/rows.js';
 import { copyField } from '../src/db/copy.js';
 import { ingestBatch, type PostingMode } from '../src/ingest/ingest-batch.js';
 import { KnownCards } from '../src/ingest/known-cards.js';
 import { EVENT_COPY_COLUMNS, eventCopyRow } from '../src/ingest/store-events.js';
 import { postPendingEvents } from '../src/ledger/posting/job.js';
+import { forkPostingWorker, type PostingWorkerProcess } from '../src/ledger/posting/worker-fork.js';
 import { reconciliationSummary } from '../src/reconcile/exception-queries.js';
 import { settlementForDay } from '../src/reconcile/settlement-queries.js';
-import { cpuSecondsBetween, cpuSnapshot, type CpuSnapshot } from './cpu.js';
+import { cpuSecondsBetween, cpuSnapshot, machineReferenceUs, sampleCpu, type CpuSnapshot } from './cpu.js';
 import { BENCH_OPERATOR_ID, generateDay, signUploads, type BenchDay, type SignedUpload, type UploadOrder } from './workload.js';
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:54329/onecard';
@@ -43,10 +43,11 @@ const program = new Command()
   .option('--hanoi-fraction <f>', 'fraction of the Hanoi day to run (0 skips)', '0.1')
   .option('--hanoi-posting <mode>', 'inline or deferred posting for the Hanoi day', 'deferred')
   .option('--post-during-ingest <yes|no>', 'Hanoi day, deferred: run the posting job continuously while uploads arrive (as in production) instead of after them', 'yes')
+  .option('--posting-worker <where>', 'Hanoi day, job during ingest: process (its own process, as deployed: npm run posting-worker) or in-process (this process, sharing its event loop with ingest)', 'process')
   .option('--arrival <order>', 'upload order: device (all of one validator, then the next) or time (as batches close through the day)', 'device')
   .option('--modes <list>', 'posting modes of the COPY-ratio run (comma-separated; empty skips it)', 'inline,deferred')
   .parse();
-const options = program.opts<{ taps: string; devices: string; cards: string; batchEvents: string; concurrency: string; hanoiFraction: string; hanoiPosting: string; modes: string; postDuringIngest: string; arrival: string }>();
+const options = program.opts<{ taps: string; devices: string; cards: string; batchEvents: string; concurrency: string; hanoiFraction: string; hanoiPosting: string; modes: string; postDuringIngest: string; postingWorker: string; arrival: string }>();
 const arrival: UploadOrder = options.arrival === 'time' ? 'time' : 'device';
 const POSTING_IDLE_MS = 20;
 
@@ -56,7 +57,7 @@ function percentile(sorted: readonly number[], p: number): number {
 
 async function freshDatabase(url: string): Promise<{ database: Database; drop: () => Promise<void>; url: string }> {
   const name = `onecard_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const admin = postgres(url, { max: 1, onnotice: () => undefined });
+  const admin = rawClient(url, { max: 1 });
   await admin.unsafe(`CREATE DATABASE ${name}`);
   await admin.end();
   const target = new URL(url);
@@ -68,7 +69,7 @@ async function freshDatabase(url: string): Promise<{ database: Database; drop: (
     url: target.toString(),
     drop: async () => {
       await database.close();
-      const dropper = postgres(url, { max: 1, onnotice: () => undefined });
+      const dropper = rawClient(url, { max: 1 });
       await dropper.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await dropper.end();
     },
@@ -123,7 +124,7 @@ async function ingestAll(database: Database, uploads: readonly SignedUpload[], i
  * COPY stream into a table with the same indexes, the text rendered before the clock starts.
  */
 async function copyBaseline(url: string, day: BenchDay): Promise<number> {
-  const client = postgres(url, { max: 1, onnotice: () => undefined });
+  const client = rawClient(url, { max: 1 });
   await client.unsafe('CREATE TABLE events_copy (LIKE events INCLUDING ALL)');
   const lines: string[] = [];
   for (const device of day.devices) for (const e of device.events) lines.push(`${eventCopyRow(e, 1).map(copyField).join('\t')}\n`);
@@ -155,9 +156,26 @@ async function postingJobAlongside(database: Database, done: () => boolean): Pro
   return { postedEventCount };
 }
 
-async function cpuLine(database: Database, since: CpuSnapshot, eventCount: number): Promise<string> {
-  const { clientS, serverS } = cpuSecondsBetween(since, await cpuSnapshot(database));
-  return `CPU node ${clientS.toFixed(2)} s + PostgreSQL ${serverS.toFixed(2)} s = ${(((clientS + serverS) * MS_PER_S * MS_PER_S) / eventCount).toFixed(1)} µs/event`;
+async function cpuLine(database: Database, since: CpuSnapshot, eventCount: number, more: { readonly workerCpuS?: number; readonly until?: CpuSnapshot } = {}): Promise<string> {
+  const { clientS, serverS } = cpuSecondsBetween(since, more.until ?? (await cpuSnapshot(database)));
+  const workerCpuS = more.workerCpuS ?? 0;
+  const worker = workerCpuS > 0 ? ` + posting worker process ${workerCpuS.toFixed(2)} s` : '';
+  return `CPU node ${clientS.toFixed(2)} s${worker} + PostgreSQL ${serverS.toFixed(2)} s = ${(((clientS + workerCpuS + serverS) * MS_PER_S * MS_PER_S) / eventCount).toFixed(1)} µs/event`;
+}
+
+/** The posting worker in its own process, started (tsx compiled, connected) before the clock starts. */
+async function startedWorkerProcess(databaseUrl: string): Promise<PostingWorkerProcess> {
+  let ready: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (ready = resolve));
+  const worker = forkPostingWorker({
+    databaseUrl,
+    onOutput: (line) => {
+      if (line === 'posting-worker: started') ready();
+      else if (line.includes('run failed')) console.error(line);
+    },
+  });
+  await started;
+  return worker;
 }
 
 async function ratioRun(url: string, posting: PostingMode): Promise<void> {
@@ -190,32 +208,39 @@ async function hanoiRun(url: string, fraction: number): Promise<void> {
   const tapCount = Math.round(HANOI_TAP_COUNT * fraction);
   const day = generateDay({ deviceCount: Math.max(1, Math.round(HANOI_DEVICE_COUNT * fraction)), cardCount: Math.max(1, Math.round(HANOI_CARD_COUNT * fraction)), tapCount, seed: 2 });
   const uploads = signUploads(day, Number(options.batchEvents), arrival);
-  const { database, drop } = await freshDatabase(url);
+  const { database, drop, url: benchUrl } = await freshDatabase(url);
   try {
     await seed(database, day);
     const posting: PostingMode = options.hanoiPosting === 'inline' ? 'inline' : 'deferred';
     const overlapped = posting === 'deferred' && options.postDuringIngest === 'yes';
+    const workerProcess = overlapped && options.postingWorker === 'process' ? await startedWorkerProcess(benchUrl) : undefined;
+    let workerCpuS = 0;
     let ingestDone = false;
     const cpuAtStart = await cpuSnapshot(database);
+    const sampler = sampleCpu(database); // the worker process's backends close before the end
     const started = performance.now();
-    const alongside = overlapped ? postingJobAlongside(database, () => ingestDone) : undefined;
+    const alongside = overlapped && workerProcess === undefined ? postingJobAlongside(database, () => ingestDone) : undefined;
     const ingest = await ingestAll(database, uploads, { concurrency: Number(options.concurrency), posting });
     ingestDone = true;
     const ingestEndSeconds = (performance.now() - started) / MS_PER_S;
-    const job =
-      alongside !== undefined
-        ? { postedEventCount: (await alongside).postedEventCount, seconds: (performance.now() - started) / MS_PER_S - ingestEndSeconds }
-        : posting === 'deferred'
-          ? await timedPostingJob(database)
-          : { seconds: 0, postedEventCount: 0 };
+    const sinceIngestEnd = (): number => (performance.now() - started) / MS_PER_S - ingestEndSeconds;
+    let job: { readonly seconds: number; readonly postedEventCount: number };
+    if (workerProcess !== undefined) {
+      const ended = await workerProcess.drain();
+      workerCpuS = ended.cpuUs / (MS_PER_S * MS_PER_S);
+      job = { postedEventCount: ended.stats.postedEventCount, seconds: sinceIngestEnd() };
+    } else if (alongside !== undefined) job = { postedEventCount: (await alongside).postedEventCount, seconds: sinceIngestEnd() };
+    else if (posting === 'deferred') job = await timedPostingJob(database);
+    else job = { seconds: 0, postedEventCount: 0 };
     if (posting === 'deferred' && job.postedEventCount !== tapCount) throw new Error(`posting job posted ${job.postedEventCount} of ${tapCount} taps`);
     const t0 = performance.now();
     const summary = await reconciliationSummary(database.db, '2026-12-04');
     const settlement = await settlementForDay(database.db, BENCH_OPERATOR_ID, '2026-12-04');
     const reconcileSeconds = (performance.now() - t0) / MS_PER_S;
-    const dayCpu = await cpuLine(database, cpuAtStart, tapCount);
+    const dayCpu = await cpuLine(database, cpuAtStart, tapCount, { workerCpuS, until: await sampler.stop() });
     const total = ingest.seconds + job.seconds + reconcileSeconds;
-    console.log(`hanoi   ${(fraction * 100).toFixed(0)} % of a day, arrival ${arrival}, ${posting} posting${overlapped ? ' (job running during ingest)' : ''}: ${tapCount} taps, ${day.devices.length} validators, ${uploads.length} batches`);
+    const where = workerProcess !== undefined ? 'in its own process' : 'in this process';
+    console.log(`hanoi   ${(fraction * 100).toFixed(0)} % of a day, arrival ${arrival}, ${posting} posting${overlapped ? ` (job running during ingest, ${where})` : ''}: ${tapCount} taps, ${day.devices.length} validators, ${uploads.length} batches`);
     console.log(`hanoi   ingest ${ingest.seconds.toFixed(1)} s, posting job ${overlapped ? 'finished ' : ''}${job.seconds.toFixed(1)} s${overlapped ? ' after the last upload' : ''}, reconciliation summary + settlement ${reconcileSeconds.toFixed(1)} s (${summary.length} scopes, ${settlement.length} routes)`);
     console.log(`hanoi   ${dayCpu} (ingest + posting + reconciliation)`);
     console.log(`hanoi   extrapolated to 1.5 M taps: ${(total / fraction).toFixed(0)} s (target < 120 s; linear extrapolation, measured at ${fraction})`);
@@ -225,6 +250,7 @@ async function hanoiRun(url: string, fraction: number): Promise<void> {
 }
 
 const url = process.env['DATABASE_URL'] ?? DEFAULT_URL;
+console.log(`machine Ed25519 verify (node:crypto) median ${machineReferenceUs().toFixed(0)} µs — figures scale with it (README "Measured": ~80 µs machine)`);
 const modes = options.modes.split(',').filter((m): m is PostingMode => m === 'inline' || m === 'deferred');
 for (const posting of modes) await ratioRun(url, posting);
 const fraction = Number(options.hanoiFraction);

@@ -7,6 +7,7 @@ export * from './des-key.js';
 export * from './an10922.js';
 export * from './pki/index.js';
 export * from './signing/index.js';
+export { removeStaleTemporaries, writeFileAtomic, type AtomicWriteHooks, type AtomicWriteOptions } from './fs/atomic-file.js';
 export { KeyStore, type StoreAccess, type MasterKeyMaterial, type CreateKeyStoreOptions, type OpenKeyStoreOptions } from './store/key-store.js';
 export { KeyStoreError, WrongPassphraseError, StoreCorruptError, StoreLockedError, type KeyStoreErrorCode, type StoreCorruptDetail } from './store/key-store-error.js';
 export { SCRYPT_COST_LOG2_PRODUCTION_MIN, SCRYPT_COST_LOG2_TESTING_MIN, type KdfOptions, type StoreEnvironment } from './store/kdf.js';

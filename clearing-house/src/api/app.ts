@@ -14,6 +14,7 @@ import { distributionRoutes } from './routes/distribution.js';
 import { passRoutes } from './routes/passes.js';
 import { publicationRoutes } from './routes/publications.js';
 import { reportRoutes } from './routes/reports.js';
+import { schoolCalendarRoutes } from './routes/school-calendar.js';
 import { syncRoutes } from './routes/sync.js';
 
 export const API_VERSION = '1.0.0';
@@ -37,6 +38,7 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
   app.route('/', publicationRoutes(options));
   app.route('/', cardBlockRoutes(options));
   app.route('/', attendanceRoutes(options));
+  app.route('/', schoolCalendarRoutes(options));
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'OneCard clearing house', version: API_VERSION } });
   app.notFound((c) => c.json(apiError('not_found', 'no such endpoint'), 404));
   app.onError((error, c) => {

@@ -2,7 +2,9 @@
  * Attendance as CSV (csv-stringify) for the school office: one line per
  * pupil, stable snake_case columns, times both as the UTC instant and as
  * local Asia/Ho_Chi_Minh `HH:MM`, UTF-8 with a BOM for spreadsheet programs,
- * formula-like text escaped (OWASP CSV injection). The card number is the
+ * formula-like text escaped (OWASP CSV injection). On a closure day of the
+ * school every line is `no_school` and carries the closure's reason (the
+ * last column, empty on other days). The card number is the
  * school's own pupil's: this file goes only to that school and the admin.
  */
 import { stringify } from 'csv-stringify/sync';
@@ -23,6 +25,7 @@ export const ATTENDANCE_CSV_COLUMNS = [
   'left_early',
   'tap_count',
   'notes',
+  'closure_reason',
 ] as const;
 
 const localTimeFormatter = new Intl.DateTimeFormat('en-GB', { timeZone: BUSINESS_TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
@@ -46,6 +49,7 @@ export function attendanceCsv(report: AttendanceReport): string {
     left_early: p.leftEarly ? 'yes' : 'no',
     tap_count: p.tapCount,
     notes: p.notes.join(' '),
+    closure_reason: report.closure?.reason ?? '',
   }));
   return stringify(records, { header: true, columns: [...ATTENDANCE_CSV_COLUMNS], bom: true, escape_formulas: true });
 }

@@ -27,6 +27,9 @@ describe('schedule', () => {
     expect(schoolDayScheduleSchema.safeParse({ ...SCHOOL_DAY_SCHEDULE_DEFAULT, endsAtLocal: '07:10' }).success).toBe(false);
     expect(schoolDayScheduleSchema.safeParse({ ...SCHOOL_DAY_SCHEDULE_DEFAULT, lateAfterMinutes: LATE_AFTER_MINUTES_MAX + 1 }).success).toBe(false);
     expect(schoolDayScheduleSchema.safeParse({ ...SCHOOL_DAY_SCHEDULE_DEFAULT, schoolWeekdays: [0] }).success).toBe(false);
+    expect(schoolDayScheduleSchema.safeParse({ ...SCHOOL_DAY_SCHEDULE_DEFAULT, schoolWeekdays: [] }).success).toBe(false);
+    expect(schoolDayScheduleSchema.safeParse({ ...SCHOOL_DAY_SCHEDULE_DEFAULT, schoolWeekdays: [1, 2, 1] }).success).toBe(false);
+    expect(schoolDayScheduleSchema.safeParse({ ...SCHOOL_DAY_SCHEDULE_DEFAULT, schoolWeekdays: [7, 1] }).success).toBe(true);
     expect(LATE_AFTER_MINUTES_MAX).toBeLessThan(MINUTES_PER_DAY);
   });
 });
@@ -72,6 +75,17 @@ describe('deriveAttendance', () => {
       ['no_school', false, false],
     ]);
     expect(deriveAttendance({ businessDay: '2026-12-05', schedule: { ...SCHOOL_DAY_SCHEDULE_DEFAULT, schoolWeekdays: [6] }, roster: [A], taps: [] }).pupils[0]?.status).toBe('absent');
+  });
+
+  it('counts nobody absent, late or leaving early on a closure day, and still lists who came', () => {
+    const closed = deriveAttendance({ businessDay: DAY, schedule: SCHOOL_DAY_SCHEDULE_DEFAULT, roster: [A, B], taps: [tap(B, 'in', '2026-12-04T02:00:00.000Z'), tap(B, 'out', '2026-12-04T03:00:00.000Z')], closure: { reason: 'Typhoon' } });
+    expect(closed.schoolDay).toBe(false);
+    expect(closed.pupils.map((p) => [p.cardNumber, p.status, p.late, p.leftEarly, p.tapCount])).toEqual([
+      [A, 'no_school', false, false, 0],
+      [B, 'no_school', false, false, 2],
+    ]);
+    expect(closed.counts).toEqual({ present: 0, late: 0, left_early: 0, absent: 0, no_school: 2 });
+    expect(deriveAttendance({ businessDay: DAY, schedule: SCHOOL_DAY_SCHEDULE_DEFAULT, roster: [A], taps: [], closure: null }).pupils[0]?.status).toBe('absent');
   });
 
   it('refuses taps from outside the business day (a caller bug)', () => {

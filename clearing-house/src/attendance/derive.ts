@@ -6,7 +6,8 @@
  * - `left_early`: the day's last tap is a gate-out before the end of school;
  * - `late`: the first gate-in is after start + grace;
  * - `present`: otherwise (also a pupil whose last tap is a gate-in: no out recorded);
- * - `no_school`: the day is not a school day (weekend): taps are listed, nobody is absent.
+ * - `no_school`: the day is not a school day (weekend, or a closure day of the
+ *   school's): taps are listed, nobody is absent.
  *
  * A pupil both late and leaving early is `left_early` with `late: true`.
  * Anti-passback repeats (two taps the same way in a row, e.g. a re-tap at a
@@ -62,6 +63,8 @@ export interface DeriveInput {
   readonly roster: readonly string[];
   /** The day's gate taps at the school's gates (duplicates by TMC already left out). */
   readonly taps: readonly GateTap[];
+  /** The school is closed that day (a holiday): not a school day whatever the schedule says. Absent or null: open. */
+  readonly closure?: { readonly reason: string } | null;
 }
 
 const byTime = (a: GateTap, b: GateTap): number => a.atMs - b.atMs || a.deviceId - b.deviceId || a.seq - b.seq;
@@ -112,7 +115,7 @@ function pupilOf(input: { readonly cardNumber: string; readonly onRoster: boolea
 
 export function deriveAttendance(input: DeriveInput): DerivedDay {
   const thresholds = thresholdsOf(input.businessDay, input.schedule);
-  const schoolDay = isSchoolDay(input.businessDay, input.schedule);
+  const schoolDay = (input.closure ?? null) === null && isSchoolDay(input.businessDay, input.schedule);
   const tapsByCard = new Map<string, GateTap[]>();
   for (const tap of input.taps) {
     if (tap.atMs < thresholds.dayStartsAtMs || tap.atMs >= thresholds.dayEndsAtMs) throw new RangeError('a gate tap outside the business day was passed in');

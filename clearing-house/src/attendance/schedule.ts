@@ -3,8 +3,8 @@
  * before a pupil counts as late, when the day ends, and which weekdays are
  * school days. Times are local (Asia/Ho_Chi_Minh) `HH:MM`.
  *
- * There is no table for it yet (see README "Attendance"): the caller passes
- * one per school, and a school without one gets SCHOOL_DAY_SCHEDULE_DEFAULT.
+ * A school stores its own in `school_schedules` (school-calendar.ts); a
+ * school without one gets SCHOOL_DAY_SCHEDULE_DEFAULT.
  */
 import { z } from 'zod';
 import { businessDayBounds, isBusinessDay } from '../reports/business-day.js';
@@ -43,7 +43,12 @@ export const schoolDayScheduleSchema = z
     startsAtLocal: localTime,
     lateAfterMinutes: z.number().int().min(0).max(LATE_AFTER_MINUTES_MAX),
     endsAtLocal: localTime,
-    schoolWeekdays: z.array(z.literal(ISO_WEEKDAYS)).max(ISO_WEEKDAYS.length),
+    // At least one school day, each weekday once (the table's CHECK refuses an empty list too).
+    schoolWeekdays: z
+      .array(z.literal(ISO_WEEKDAYS))
+      .min(1)
+      .max(ISO_WEEKDAYS.length)
+      .refine((days) => new Set(days).size === days.length, 'each weekday once'),
   })
   // zod runs object refinements even when a field failed: only judge well-formed times (the field issue reports the rest).
   .refine((s) => !LOCAL_TIME_PATTERN.test(s.startsAtLocal) || !LOCAL_TIME_PATTERN.test(s.endsAtLocal) || minutesOfLocalTime(s.startsAtLocal) + s.lateAfterMinutes < minutesOfLocalTime(s.endsAtLocal), 'the late threshold must fall before the end of the day');

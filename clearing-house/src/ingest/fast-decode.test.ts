@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bodyOf, chainHash, decodeBatch, type BatchDecode, type JournalEvent } from '@onecard/card-os/profile';
 import { decodeEnvelope, Ed25519BulkVerifier, encodeEnvelope, envelopeSigningInput, SIGNING_CONTEXTS } from '@onecard/keys';
 import { DeviceJournal, type EventInput } from '../../test/support/journal.js';
-import { Random } from '../../test/support/random.js';
+import { Random } from '@onecard/keys/testing';
 import { decodeBatchFast, tryFastDecode } from './fast-decode.js';
 
 const AT = '2026-12-04T01:00:00.000Z';

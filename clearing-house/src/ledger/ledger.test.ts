@@ -4,7 +4,7 @@ import { openTestDatabase, testBackends } from '../../test/support/database.js';
 import type { Database } from '../db/open.js';
 import { ensureAccounts, operatorRevenueAccount, purseAccount, STRIPE_CLEARING_ACCOUNT } from './accounts.js';
 import { balanceOf, ledgerTotals } from './balances.js';
-import { deterministicUuid, insertTransfers, type TransferInput } from './transfers.js';
+import { deterministicUuid, insertTransfers, tapTransferId, type TransferInput } from './transfers.js';
 
 const CARD = '9704000000000018';
 const AT = '2026-12-04T01:00:00.000Z';
@@ -14,6 +14,14 @@ const revenue = operatorRevenueAccount('hanoibus');
 function transfer(name: string, overrides: Partial<TransferInput>): TransferInput {
   return { id: deterministicUuid(name), debitAccountId: STRIPE_CLEARING_ACCOUNT.id, creditAccountId: purse.id, amountVnd: 1000, phase: 'posted', pendingId: null, code: 'top_up', eventDeviceId: null, eventSeq: null, at: AT, ...overrides };
 }
+
+describe('transfer ids', () => {
+  it('derive the same UUIDs as every earlier version (they are stored: a change would post a tap twice)', () => {
+    expect(tapTransferId(3001, 42)).toBe('f9f78256-083d-892d-8f9e-db60279c1e6f');
+    expect(deterministicUuid('adjust:7:1')).toBe('1fbb50af-eefa-89a7-b73a-02147092b2f1');
+    expect(deterministicUuid('order:Đồng')).toBe('94987235-e0af-842c-9977-6e759003415e');
+  });
+});
 
 describe.each(testBackends())('ledger invariants in the database (%s)', (backend) => {
   let database: Database;

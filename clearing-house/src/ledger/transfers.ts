@@ -4,7 +4,7 @@
  * from what caused the transfer, so a retry collides on the primary key
  * instead of posting twice.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { TransferPhase } from '../db/schema/ledger.js';
 import type { Executor } from '../db/open.js';
@@ -29,7 +29,8 @@ export interface TransferInput {
 
 /** A UUID (RFC 9562 version 8, name-based on SHA-256) for a name such as `tap:4711:12`. */
 export function deterministicUuid(name: string): string {
-  const bytes = createHash('sha256').update('onecard-ledger-v1\u0000').update(name, 'utf8').digest().subarray(0, 16);
+  // One-shot hash (no Hash object per transfer: posting derives one id per tap). Stored ids: never change the input.
+  const bytes = hash('sha256', `onecard-ledger-v1\u0000${name}`, 'buffer').subarray(0, 16);
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x80;
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   const hex = bytes.toString('hex');

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/open.js';
 import { openTestDatabase } from '../support/database.js';
-import { Random } from '../support/random.js';
+import { Random } from '@onecard/keys/testing';
 import { runChild } from './run-child.js';
 import { expectFinalState, seedWorkload, type CrashWorkload } from './workload-state.js';
 

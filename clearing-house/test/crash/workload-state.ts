@@ -7,7 +7,7 @@ import { generateDay, signUploads, type BenchDay } from '../../bench/workload.js
 import type { Executor } from '../../src/db/open.js';
 import { jsonRecordset, queryRows, toNumber } from '../../src/db/rows.js';
 import { ledgerTotals } from '../../src/ledger/balances.js';
-import { Random } from '../support/random.js';
+import { Random } from '@onecard/keys/testing';
 
 export interface CrashWorkload {
   readonly day: BenchDay;

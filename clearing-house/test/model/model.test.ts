@@ -15,7 +15,7 @@ import { postPendingEvents } from '../../src/ledger/posting/job.js';
 import { testBackends } from '../support/database.js';
 import { openHarness, type Harness } from '../support/harness.js';
 import { DeviceJournal } from '../support/journal.js';
-import { Random } from '../support/random.js';
+import { Random } from '@onecard/keys/testing';
 import { insertDevicesDirect } from '../support/seed.js';
 import { ReferenceModel } from './workload.js';
 

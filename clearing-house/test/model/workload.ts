@@ -10,7 +10,7 @@ import { applyPaymentEvent } from '../../src/topups/webhook.js';
 import { cashAccount, operatorRevenueAccount, purseAccount, STRIPE_CLEARING_ACCOUNT } from '../../src/ledger/accounts.js';
 import { DeviceJournal } from '../support/journal.js';
 import { RecordingPaymentGateway } from '../support/payment-gateway.js';
-import type { Random } from '../support/random.js';
+import type { Random } from '@onecard/keys/testing';
 import { OPERATOR_2_ID, OPERATOR_ID } from '../support/seed.js';
 
 export const FARE_VND = 7000;

@@ -8,9 +8,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import postgres from 'postgres';
 import { migrateDatabase, MIGRATIONS_FOLDER } from '../../src/db/migrate.js';
-import { openDatabase, type Database } from '../../src/db/open.js';
+import { openDatabase, rawClient, type Database } from '../../src/db/open.js';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -53,7 +52,7 @@ export async function openTestDatabase(backend: Backend): Promise<Database & { r
       const url = process.env['DATABASE_URL'];
       if (url === undefined) throw new Error('DATABASE_URL is not set');
       const name = `onecard_ch_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-      const admin = postgres(url, { max: 1, onnotice: () => undefined });
+      const admin = rawClient(url, { max: 1 });
       await admin.unsafe(`CREATE DATABASE ${name}`);
       await admin.end();
       const target = new URL(url);
@@ -65,7 +64,7 @@ export async function openTestDatabase(backend: Backend): Promise<Database & { r
         url: target.toString(),
         close: async () => {
           await database.close();
-          const dropper = postgres(url, { max: 1, onnotice: () => undefined });
+          const dropper = rawClient(url, { max: 1 });
           await dropper.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
           await dropper.end();
         },

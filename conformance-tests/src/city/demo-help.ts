@@ -10,6 +10,7 @@ export function demoHelpText(input: { readonly city: City; readonly webViewUrl: 
     `  Dashboard (tiếng Việt): ${city.dashboardUrl}?lang=vi`,
     `  Dashboard (English):    ${city.dashboardUrl}?lang=en`,
     `  Clearing-house API:     ${city.clearingHouseUrl}/openapi.json`,
+    `  Fare feed (signed):     ${city.clearingHouseUrl}/v1/feeds/fares  (version ${city.fareFeed.version}, what every bus validator prices with)`,
     `  Validator web view:     ${input.webViewUrl}  (bus validator ${city.validators[0]?.deviceId ?? '?'}, the one that autoloads top-ups)`,
     city.stripe.mode === 'fake' ? `  Stripe fake:            ${city.stripe.url ?? '?'}` : '  Payments:               Stripe test mode (STRIPE_SECRET_KEY)',
     '',

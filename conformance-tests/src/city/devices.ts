@@ -2,7 +2,11 @@
  * The city's validators: each one the real tap pipeline (createValidator
  * with busMode or schoolGateMode) on its own SAM key bundle, a durable SQLite
  * journal and list stores in a temp folder, and the real sync agent talking
- * HTTP to the clearing house.
+ * HTTP to the clearing house. A bus validator has no fare feed of its own:
+ * its agent downloads the one the clearing house publishes (FileFareFeedSink:
+ * signature with the list-signing key, version, the feed loads), and the
+ * validator prices taps with it; a newer feed a later round installs takes
+ * over between taps (SwitchingFareEngine), as on a device.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,9 +16,12 @@ import {
   BUS_RECOVERY_WINDOW_MS_DEFAULT,
   BUS_REPEAT_WINDOW_MS_DEFAULT,
   DenyListStore,
+  FARE_FEED_FILE_NAME,
+  FileFareFeedSink,
   GATE_ANTI_PASSBACK_MS_DEFAULT,
   GATE_RECOVERY_WINDOW_MS_DEFAULT,
   StoreListSink,
+  SwitchingFareEngine,
   busMode,
   createSyncAgent,
   createValidator,
@@ -22,7 +29,7 @@ import {
   schoolGateMode,
   type DeviceJournal,
   type DeviceKeys,
-  type FareEngine,
+  type ListSink,
   type SyncAgent,
   type TapLink,
   type TapOutcome,
@@ -45,6 +52,10 @@ export interface CityValidator {
   readonly canAutoload: boolean;
   readonly journal: DeviceJournal;
   readonly agent: SyncAgent;
+  /** Bus: the sink the agent installs downloaded fare feeds through (verify, store, load); undefined for the gate. */
+  readonly fareFeed: ListSink | undefined;
+  /** Bus: the downloaded feed version that prices taps now (a newer one installed takes over at the next tap); undefined for the gate. */
+  fareFeedVersion(): number | undefined;
   tap(link: TapLink): Promise<TapOutcome>;
   close(): void;
 }
@@ -57,7 +68,6 @@ export interface OpenCityValidatorInput {
   readonly organisationId: string;
   readonly routeId: string | undefined;
   readonly schoolCode: number;
-  readonly fares: FareEngine;
   readonly dataDir: string;
   readonly baseUrl: string;
   readonly listKey: { readonly keyId: string; readonly publicKey: Uint8Array };
@@ -92,15 +102,19 @@ export async function openCityValidator(input: OpenCityValidatorInput): Promise<
     const trust = { trustedKeys: [input.listKey], verifier: new Ed25519BulkVerifier({ cachedKeyCountMax: LIST_VERIFIER_CACHED_KEY_COUNT_MAX }) };
     const denyList = await DenyListStore.open({ ...trust, path: join(dir, 'deny-list.snapshot') });
     const actions = await ActionListStore.open({ ...trust, path: join(dir, 'action-list.snapshot'), now: input.clock, isActionApplied: (actionId) => journal.isActionApplied(actionId) });
+    const feed = input.kind === 'bus' ? await openFeedDownloads(join(dir, FARE_FEED_FILE_NAME), input.listKey) : undefined;
     const agent = createSyncAgent({
       journal,
       deviceId,
       baseUrl: input.baseUrl,
       lists: { deny: new StoreListSink(denyList), actions: new StoreListSink(actions) },
+      ...(feed === undefined ? {} : { fareFeed: feed.sink }),
       batchEventCountMax: CITY_BATCH_EVENT_COUNT_MAX,
       now: input.clock,
       ...(input.uploadLog === undefined ? {} : { fetch: loggingFetch(input.uploadLog) }),
     });
+    // A bus validator starts with what the clearing house publishes: one sync round, as a device does when it comes up.
+    const fares = feed === undefined ? undefined : await firstFeed(agent, feed.fares, deviceId);
     const canAutoload = input.keys.role === 'bus-validator-autoload';
     const common = {
       device: { deviceId, operatorId: input.kind === 'bus' ? input.organisationId : undefined },
@@ -111,7 +125,7 @@ export async function openCityValidator(input: OpenCityValidatorInput): Promise<
       clock: input.clock,
       ...(input.onOutcome === undefined ? {} : { onOutcome: input.onOutcome }),
     };
-    const tap = tapFunction(input, common, canAutoload);
+    const tap = tapFunction(input, common, { canAutoload, fares });
     return {
       deviceId,
       kind: input.kind,
@@ -120,6 +134,8 @@ export async function openCityValidator(input: OpenCityValidatorInput): Promise<
       canAutoload,
       journal,
       agent,
+      fareFeed: feed?.sink,
+      fareFeedVersion: () => fares?.version,
       tap,
       close: () => {
         journal.close();
@@ -131,6 +147,42 @@ export async function openCityValidator(input: OpenCityValidatorInput): Promise<
   }
 }
 
+type InstalledFeed = Parameters<SwitchingFareEngine['stage']>[0];
+
+/** A bus validator's fares as its sync agent installs them: the first feed makes the engine, later ones are staged on it. */
+class DownloadedFares {
+  #engine: SwitchingFareEngine | undefined;
+  #first: InstalledFeed | undefined;
+
+  readonly onInstalled = (feed: InstalledFeed): void => {
+    if (this.#engine === undefined) this.#first = feed;
+    else this.#engine.stage(feed);
+  };
+
+  /** The engine, made from the first installed feed; undefined while none was installed. */
+  engine(): SwitchingFareEngine | undefined {
+    if (this.#engine === undefined && this.#first !== undefined) {
+      this.#engine = new SwitchingFareEngine({ engine: this.#first.engine, version: this.#first.version });
+      this.#first = undefined;
+    }
+    return this.#engine;
+  }
+}
+
+async function openFeedDownloads(path: string, listKey: OpenCityValidatorInput['listKey']): Promise<{ readonly sink: FileFareFeedSink; readonly fares: DownloadedFares }> {
+  const fares = new DownloadedFares();
+  // A fresh data folder holds no stored feed: the first one comes from the clearing house.
+  const { sink } = await FileFareFeedSink.open({ path, trustedKeys: [listKey], onInstalled: fares.onInstalled });
+  return { sink, fares };
+}
+
+async function firstFeed(agent: SyncAgent, fares: DownloadedFares, deviceId: number): Promise<SwitchingFareEngine> {
+  const round = await agent.syncOnce();
+  const engine = fares.engine();
+  if (engine === undefined) throw new Error(`bus validator ${deviceId} has no fare feed from the clearing house (${agent.status().fareFeed?.lastErrorCode ?? round.errorCode ?? 'none published'})`);
+  return engine;
+}
+
 function loggingFetch(log: UploadLog): (url: string, init: RequestInit) => Promise<Response> {
   return (url, init) => {
     log.record(url, init);
@@ -140,16 +192,27 @@ function loggingFetch(log: UploadLog): (url: string, init: RequestInit) => Promi
 
 type CommonParts = Omit<Parameters<typeof createValidator<void>>[0], 'mode'>;
 
-function tapFunction(input: OpenCityValidatorInput, common: CommonParts, canAutoload: boolean): (link: TapLink) => Promise<TapOutcome> {
+function tapFunction(input: OpenCityValidatorInput, common: CommonParts, bus: { readonly canAutoload: boolean; readonly fares: SwitchingFareEngine | undefined }): (link: TapLink) => Promise<TapOutcome> {
   switch (input.kind) {
     case 'bus': {
-      const routeId = input.routeId;
-      if (routeId === undefined) throw new Error('assertion failed: a bus validator has a route');
+      const { routeId } = input;
+      const { fares } = bus;
+      if (routeId === undefined || fares === undefined) throw new Error('assertion failed: a bus validator has a route and a fare feed');
       const validator = createValidator({
         ...common,
-        mode: busMode({ fares: input.fares, position: () => ({ routeId, stopId: undefined }), fareMediaId: FARE_MEDIA_ID, autoload: canAutoload, windows: { recoveryWindowMs: BUS_RECOVERY_WINDOW_MS_DEFAULT, repeatWindowMs: BUS_REPEAT_WINDOW_MS_DEFAULT } }),
+        mode: busMode({ fares, position: () => ({ routeId, stopId: undefined }), fareMediaId: FARE_MEDIA_ID, autoload: bus.canAutoload, windows: { recoveryWindowMs: BUS_RECOVERY_WINDOW_MS_DEFAULT, repeatWindowMs: BUS_REPEAT_WINDOW_MS_DEFAULT } }),
       });
-      return (link) => validator.tap(link, undefined);
+      let inFlightCount = 0;
+      return async (link) => {
+        // Between taps only: a feed a sync round installed takes over here, never inside a card transaction.
+        if (inFlightCount === 0) fares.applyStaged();
+        inFlightCount += 1;
+        try {
+          return await validator.tap(link, undefined);
+        } finally {
+          inFlightCount -= 1;
+        }
+      };
     }
     case 'school-gate': {
       const validator = createValidator({

@@ -4,7 +4,11 @@
  * and a school gate running the real tap pipeline with real journals, the
  * clearing house on PGlite (or PostgreSQL) behind its HTTP API with the
  * dashboard, the sync agents uploading over HTTP, and top-ups paid through
- * the Stripe fake (or Stripe test mode).
+ * the Stripe fake (or Stripe test mode). The Hanoi fare feed travels as in
+ * production: the clearing admin uploads the feed folder through the API, the
+ * clearing house signs and serves it, each bus validator prices taps with the
+ * feed its sync agent downloaded and verified, and settlement prices
+ * concessions from that published feed.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,15 +18,16 @@ import { fileURLToPath } from 'node:url';
 import { DesfireClient } from '@onecard/card-os';
 import { inspectCard } from '@onecard/card-os/profile';
 import { accountBalances, purseAccount, registerCards, registerDevice } from '@onecard/clearing-house';
-import { createFareEngine, describeFeedError, loadFeedFromDirectory, type FareEngine, type TapOutcome } from '@onecard/validator';
+import { Random } from '@onecard/keys/testing';
+import type { TapOutcome } from '@onecard/validator';
 import { personaliseCityCard, type CityCard } from './cards.js';
 import { hanoiDayOf, realClock, serviceDayStartMs, simulatedClock, type CityClock } from './city-clock.js';
 import { CITY_OPERATORS, CITY_SCHOOL, DASHBOARD_BASE_PATH, openCityClearingHouse, type CityClearingHouse } from './clearing.js';
 import { openCityValidator, UploadLog, type CityValidator } from './devices.js';
+import { checkFeedLoads, publishFareFeed, readFeedFolder, type PublishedFareFeed } from './fare-feed.js';
 import { ADULT_OPENING_BALANCE_VND, CITY_SCHOOL_CODE, PUPIL_CANTEEN_BALANCE_VND, PUPIL_OPENING_BALANCE_VND, type RiderKind } from './holders.js';
 import { createCityKeys, type CityKeys } from './key-material.js';
 import { CITY_CARD_COUNT_MAX, CITY_PROGRESS_STEP_COUNT, CITY_SERVICE_DAY_SPAN_MS, CITY_TAP_COUNT_PER_CALL_MAX, CITY_VALIDATOR_COUNT_MAX } from './limits.js';
-import { Random } from './random.js';
 import { addToTally, classifiedExceptions, emptyTally, ingestState, ledgerFaresByOperator, type CitySummary, type TapTally } from './summary.js';
 import { syncDevices, type SyncReport } from './sync-all.js';
 import { runTopUp, type TopUpReport } from './top-up.js';
@@ -78,6 +83,8 @@ export interface City {
   readonly cards: readonly CityCard[];
   readonly validators: readonly CityValidator[];
   readonly clearing: CityClearingHouse;
+  /** The Hanoi feed as the clearing admin published it at start (the version the bus validators downloaded). */
+  readonly fareFeed: PublishedFareFeed;
   /** Every uploaded batch, when `keepUploads` was asked for. */
   readonly uploadLog: UploadLog | undefined;
   /** Taps spread over the validators; the simulated clock moves `stepMs` per tap (default: the run ends about now). */
@@ -108,14 +115,6 @@ export function cardReferenceOf(cardNumber: string): string {
   return `card-${createHash('sha256').update(cardNumber, 'utf8').digest('hex').slice(0, 16)}`;
 }
 
-async function loadHanoiFares(): Promise<{ readonly engine: FareEngine; readonly routeIds: readonly string[] }> {
-  const feed = await loadFeedFromDirectory(HANOI_FEED_DIR);
-  if (!feed.ok) throw new Error(`the Hanoi feed does not load: ${describeFeedError(feed.error)}`);
-  const created = createFareEngine(feed.value);
-  if (!created.ok) throw new Error(`the Hanoi fare engine: ${created.message}`);
-  return { engine: created.engine, routeIds: [...feed.value.routes.keys()].sort() };
-}
-
 export async function startCity(options: CityOptions): Promise<City> {
   if (!Number.isInteger(options.busValidatorCount) || options.busValidatorCount < 1 || options.busValidatorCount + 1 > CITY_VALIDATOR_COUNT_MAX) throw new RangeError(`busValidatorCount must be 1..${CITY_VALIDATOR_COUNT_MAX - 1}`);
   if (!Number.isInteger(options.cardCount) || options.cardCount < 1 || options.cardCount > CITY_CARD_COUNT_MAX) throw new RangeError(`cardCount must be 1..${CITY_CARD_COUNT_MAX}`);
@@ -132,18 +131,21 @@ export async function startCity(options: CityOptions): Promise<City> {
     progress({ phase: 'keys', done: 0, total: 1 });
     const keys: CityKeys = await createCityKeys({ nowMs: startedAtMs });
     closers.push(() => { keys.close(); });
-    const fares = await loadHanoiFares();
+    // The clearing admin's copy of the feed: read from the folder and checked to load before it is uploaded.
+    const feedFiles = await readFeedFolder(HANOI_FEED_DIR);
+    const routeIds = checkFeedLoads(feedFiles);
     progress({ phase: 'clearing-house', done: 0, total: 1 });
-    const clearing = await openCityClearingHouse({ keys, databaseUrl: options.databaseUrl, env: options.env ?? {}, schoolSiteCode: CITY_SCHOOL_CODE, host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+    const clearing = await openCityClearingHouse({ keys, databaseUrl: options.databaseUrl, env: options.env ?? {}, schoolSiteCode: CITY_SCHOOL_CODE, dataDir, host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
     closers.push(() => clearing.close());
     const { db } = clearing.database;
+    const fareFeed = await publishFareFeed({ baseUrl: clearing.url, adminToken: clearing.adminToken, files: feedFiles });
 
     const specs = [
       ...Array.from({ length: options.busValidatorCount }, (_, i) => ({
         kind: 'bus' as const,
         deviceId: BUS_DEVICE_ID_BASE + i,
         operatorId: CITY_OPERATORS[i % CITY_OPERATORS.length]?.id ?? 'transerco',
-        routeId: fares.routeIds[i % fares.routeIds.length],
+        routeId: routeIds[i % routeIds.length],
         role: i === 0 ? ('bus-validator-autoload' as const) : ('bus-validator' as const),
       })),
       { kind: 'school-gate' as const, deviceId: SCHOOL_GATE_DEVICE_ID, operatorId: CITY_SCHOOL.id, routeId: undefined, role: 'school-gate' as const },
@@ -161,7 +163,6 @@ export async function startCity(options: CityOptions): Promise<City> {
         organisationId: spec.operatorId,
         routeId: spec.routeId,
         schoolCode: CITY_SCHOOL_CODE,
-        fares: fares.engine,
         dataDir,
         baseUrl: clearing.url,
         listKey: { keyId: keys.listSigner.keyId, publicKey: keys.listSigner.keyPair.publicKey },
@@ -223,6 +224,7 @@ export async function startCity(options: CityOptions): Promise<City> {
       cards,
       validators,
       clearing,
+      fareFeed,
       uploadLog,
       tapCard,
       runTaps: async (input) => {

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { toHex, zeroize } from '../bytes.js';
-import { isErrnoException, writeFileAtomic } from '../pki/atomic-file.js';
+import { isErrnoException, writeFileAtomic } from '../fs/atomic-file.js';
 import { initCaDirectory, issueFromCaDirectory, publishCrlFromCaDirectory, revokeInCaDirectory, verifyWithCaDirectory } from '../pki/ca-dir.js';
 import { CSR_PEM_LENGTH_MAX, createDeviceCsr } from '../pki/csr.js';
 import { REVOCATION_REASONS, isRevocationReason } from '../pki/crl.js';

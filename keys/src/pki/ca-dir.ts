@@ -6,7 +6,7 @@
  *   index.json    every issued certificate: serial, device id, role, validity, revocation (ca-index.ts)
  *   certs/<serial>.pem  copy of each issued certificate
  *   .lock         present while an operation changes the directory
- * Every write is atomic (atomic-file.ts); operations that change the
+ * Every write is atomic (../fs/atomic-file.ts); operations that change the
  * directory hold the lock, so two operators cannot interleave.
  */
 import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
@@ -17,7 +17,7 @@ import { issueCrl, type RevocationReason } from './crl.js';
 import { verifyCrl } from './crl-verify.js';
 import { PkiError } from './errors.js';
 import { issueDeviceCertificate, type IssuedCertificate } from './issue.js';
-import { isErrnoException, writeFileAtomic } from './atomic-file.js';
+import { isErrnoException, writeFileAtomic } from '../fs/atomic-file.js';
 import { checkPassphrase, decryptPrivateKeyPem, encryptPrivateKeyPem } from './rsa-keys.js';
 import { normalizeSerialHex, randomSerialHex } from './serial.js';
 import { CRL_NEXT_UPDATE_DAYS_MAX, MS_PER_DAY, checkDays, checkNowMs } from './validity.js';

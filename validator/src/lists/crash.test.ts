@@ -5,11 +5,11 @@
  * between the temporary file's fsync and the rename. On reopening, the store
  * holds a complete list: the last one acknowledged or the one in flight.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startTsxChild, TSX_CHILD_TEST_TIMEOUT_MS, TSX_CHILD_TIMEOUT_MS, waitUntil } from '@onecard/keys/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DenyListStore } from './deny-list-store.js';
 import { CRASH_LIST_ENTRY_COUNT, crashFullList, crashProbe } from './testing/crash-lists.js';
@@ -18,9 +18,6 @@ import { TRUSTED } from './testing/fixtures.js';
 const WRITER = fileURLToPath(new URL('./testing/crash-writer.ts', import.meta.url));
 const KILL_ROUNDS = 3;
 const KILL_DELAY_MS_MAX = 120;
-/** Start-up of a tsx child on the shared 2-core machine plus a few list writes. */
-const CHILD_TIMEOUT_MS = 30_000;
-const TEST_TIMEOUT_MS = 60_000;
 
 let directory: string;
 let path: string;
@@ -32,21 +29,7 @@ afterEach(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-function startWriter(mode: 'loop' | 'kill-before-rename'): { child: ChildProcess; lines: string[]; exited: Promise<NodeJS.Signals | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, path, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines: string[] = [];
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => lines.push(...chunk.split('\n').filter((line) => line.length > 0)));
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => { resolve(signal); }));
-  return { child, lines, exited };
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > CHILD_TIMEOUT_MS) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+const startWriter = (mode: 'loop' | 'kill-before-rename') => startTsxChild(WRITER, [path, mode]);
 
 const lastApplied = (lines: readonly string[]): number => Math.max(0, ...lines.filter((l) => l.startsWith('applied ')).map((l) => Number(l.slice('applied '.length))));
 
@@ -55,7 +38,7 @@ describe('deny list store under kill -9', () => {
     for (let round = 0; round < KILL_ROUNDS; round++) {
       const before = (await DenyListStore.open({ ...TRUSTED, path })).version;
       const writer = startWriter('loop');
-      await until(() => lastApplied(writer.lines) > before, 'a first apply');
+      await waitUntil(() => lastApplied(writer.lines) > before, { what: 'a first apply', timeoutMs: TSX_CHILD_TIMEOUT_MS });
       await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * KILL_DELAY_MS_MAX)));
       writer.child.kill('SIGKILL');
       expect(await writer.exited).toBe('SIGKILL');
@@ -70,7 +53,7 @@ describe('deny list store under kill -9', () => {
       }
       expect((await readdir(directory)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
     }
-  }, TEST_TIMEOUT_MS);
+  }, TSX_CHILD_TEST_TIMEOUT_MS);
 
   it('keeps the old list when killed between fsync and rename, and clears the stray file', async () => {
     const seeded = await DenyListStore.open({ ...TRUSTED, path });
@@ -82,5 +65,5 @@ describe('deny list store under kill -9', () => {
     const store = await DenyListStore.open({ ...TRUSTED, path });
     expect([store.loadStatus, store.version, store.lookup(crashProbe(3, 0).listed)]).toEqual(['loaded', 3, expect.any(String)]);
     expect(await readdir(directory)).toEqual(['deny-list.bin']);
-  }, TEST_TIMEOUT_MS);
+  }, TSX_CHILD_TEST_TIMEOUT_MS);
 });

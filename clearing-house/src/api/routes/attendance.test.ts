@@ -1,11 +1,10 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { issueTestTokens, testAppOptions, TEST_STAFF } from '../../../test/support/api.js';
 import { openHarness, type Harness } from '../../../test/support/harness.js';
-import { RecordingPaymentGateway } from '../../../test/support/payment-gateway.js';
-import { createTestPki, NOW_MS, OPERATOR_ID, SCHOOL_ID } from '../../../test/support/seed.js';
+import { createTestPki, SCHOOL_ID } from '../../../test/support/seed.js';
 import { ATTENDANCE_CSV_COLUMNS, SCHOOL_DAY_SCHEDULE_DEFAULT, type AttendanceReport } from '../../attendance/index.js';
 import { openSchoolWeek, OTHER_SCHOOL_ID, PUPILS } from '../../attendance/school-day.fixtures.js';
-import { createUser, issueSession } from '../../auth/sessions.js';
 import { createApp } from '../app.js';
 import type { AppOptions } from '../env.js';
 import { attendanceRoutes } from './attendance.js';
@@ -17,7 +16,7 @@ describe('GET /v1/schools/{schoolId}/attendance (app.request)', () => {
   let h: Harness;
   let app: ReturnType<typeof createApp>;
   let options: AppOptions;
-  const tokens = { admin: '', school: '', otherSchool: '', operator: '', clinic: '' };
+  let tokens: Record<'admin' | 'school' | 'otherSchool' | 'operator' | 'clinic', string>;
   const get = (path: string, token: string | null) => app.request(path, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
   const errorsLogged = vi.spyOn(console, 'error');
 
@@ -25,18 +24,9 @@ describe('GET /v1/schools/{schoolId}/attendance (app.request)', () => {
     h = await openHarness('pglite', { cardCount: 1 });
     await openSchoolWeek(h);
     const pki = createTestPki();
-    options = { database: h.database, verifier: h.context.verifier, trust: pki.trust, crl: () => pki.crlWith([]), gateway: new RecordingPaymentGateway(), nowMs: () => NOW_MS };
+    options = testAppOptions(h, pki);
     app = createApp(options);
-    const make = async (email: string, role: 'clearing_admin' | 'operator_staff' | 'school_staff' | 'clinic_staff', organisationId: string): Promise<string> => {
-      const user = await createUser(h.database.db, { email, role, organisationId });
-      if (!user.ok) throw new Error(user.code);
-      return (await issueSession(h.database.db, { userId: user.userId, nowMs: NOW_MS - 1000 })).token;
-    };
-    tokens.admin = await make('admin@onecard.vn', 'clearing_admin', 'clearing');
-    tokens.school = await make('staff@school42.vn', 'school_staff', SCHOOL_ID);
-    tokens.otherSchool = await make('staff@school77.vn', 'school_staff', OTHER_SCHOOL_ID);
-    tokens.operator = await make('ops@hanoibus.vn', 'operator_staff', OPERATOR_ID);
-    tokens.clinic = await make('desk@clinic7.vn', 'clinic_staff', 'clinic-7');
+    tokens = await issueTestTokens(h.database.db, { admin: TEST_STAFF.admin, school: TEST_STAFF.school, otherSchool: { email: 'staff@school77.vn', role: 'school_staff', organisationId: OTHER_SCHOOL_ID }, operator: TEST_STAFF.operator, clinic: TEST_STAFF.clinic });
   }, 60_000);
   afterEach(() => {
     for (const call of errorsLogged.mock.calls) expect(JSON.stringify(call)).not.toMatch(ALL_CARD_NUMBERS);

@@ -2,7 +2,8 @@
  * School attendance: GET /v1/schools/{schoolId}/attendance?day=YYYY-MM-DD
  * (JSON, or `format=csv` for the office spreadsheet). School staff see only
  * their own school (403 for another, whether it exists or not); the clearing
- * admin any school. The card numbers in the answer are the school's own
+ * admin any school. The schedule and closure days applied are the school's
+ * own (school-calendar.ts). The card numbers in the answer are the school's own
  * pupils'; nothing here logs, and no error names a card.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
@@ -20,11 +21,14 @@ export type AttendanceFormat = (typeof ATTENDANCE_FORMATS)[number];
 export const ATTENDANCE_REQUEST_DETAILS = { schoolId: 'school_id_invalid', day: 'day_invalid', format: 'format_invalid' } as const;
 
 export interface AttendanceRouteOptions {
-  /** A school's configured schedule; undefined = SCHOOL_DAY_SCHEDULE_DEFAULT (there is no table for it yet). */
+  /** A schedule to apply instead of the school's stored one (school-calendar.ts); undefined = the stored one, else SCHOOL_DAY_SCHEDULE_DEFAULT. */
   readonly scheduleOf?: (schoolId: string) => SchoolDaySchedule | undefined;
 }
 
-const params = z.object({ schoolId: z.string().regex(/^[a-z0-9][a-z0-9_.:-]{0,63}$/).openapi({ param: { name: 'schoolId', in: 'path' }, example: 'school-42' }) });
+/** An organisation id (as the organisations table's CHECK). */
+export const SCHOOL_ID_RE = /^[a-z0-9][a-z0-9_.:-]{0,63}$/;
+
+const params = z.object({ schoolId: z.string().regex(SCHOOL_ID_RE).openapi({ param: { name: 'schoolId', in: 'path' }, example: 'school-42' }) });
 const query = z.object({
   day: z
     .string()
@@ -53,6 +57,7 @@ const reportSchema = z
     schoolDay: z.boolean(),
     schedule: z.object({ startsAtLocal: z.string(), lateAfterMinutes: z.number().int(), endsAtLocal: z.string(), schoolWeekdays: z.array(z.number().int()) }),
     scheduleDefaulted: z.boolean(),
+    closure: z.object({ reason: z.string() }).nullable().openapi({ description: 'the school is closed that day (a holiday): nobody is absent' }),
     gatesKnown: z.boolean(),
     dayEnded: z.boolean(),
     counts: z.record(z.enum(ATTENDANCE_STATUSES), z.number().int()),

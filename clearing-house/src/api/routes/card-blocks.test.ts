@@ -1,9 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueTestTokens, testAppOptions, TEST_STAFF } from '../../../test/support/api.js';
 import { openHarness, type Harness } from '../../../test/support/harness.js';
-import { RecordingPaymentGateway } from '../../../test/support/payment-gateway.js';
-import { cardNumberOf, createTestPki, NOW_MS, OPERATOR_ID, SCHOOL_ID } from '../../../test/support/seed.js';
-import { createUser, issueSession } from '../../auth/sessions.js';
+import { cardNumberOf, createTestPki, NOW_MS, SCHOOL_ID } from '../../../test/support/seed.js';
 import { cards } from '../../db/schema/cards.js';
 import { withdrawConfirmedActions } from '../../lists/actions.js';
 import { denyCards } from '../../lists/deny.js';
@@ -25,22 +24,14 @@ interface Unblocked {
 describe('POST /v1/cards/block and /v1/cards/unblock (app.request)', () => {
   let h: Harness;
   let app: ReturnType<typeof createApp>;
-  const tokens = { admin: '', school: '', operator: '', clinic: '' };
+  let tokens: Record<'admin' | 'school' | 'operator' | 'clinic', string>;
 
   beforeAll(async () => {
     h = await openHarness('pglite', { cardCount: 3 });
     await h.database.db.insert(cards).values([PUPIL, PUPIL_2, PUPIL_3].map((cardNumber) => ({ cardNumber, organisationId: SCHOOL_ID })));
     const pki = createTestPki();
-    app = createApp({ database: h.database, verifier: h.context.verifier, trust: pki.trust, crl: () => pki.crlWith([]), gateway: new RecordingPaymentGateway(), nowMs: () => NOW_MS });
-    const make = async (email: string, role: 'clearing_admin' | 'operator_staff' | 'school_staff' | 'clinic_staff', organisationId: string): Promise<string> => {
-      const user = await createUser(h.database.db, { email, role, organisationId });
-      if (!user.ok) throw new Error(user.code);
-      return (await issueSession(h.database.db, { userId: user.userId, nowMs: NOW_MS - 1000 })).token;
-    };
-    tokens.admin = await make('admin@onecard.vn', 'clearing_admin', 'clearing');
-    tokens.school = await make('staff@school42.vn', 'school_staff', SCHOOL_ID);
-    tokens.operator = await make('ops@hanoibus.vn', 'operator_staff', OPERATOR_ID);
-    tokens.clinic = await make('desk@clinic7.vn', 'clinic_staff', 'clinic-7');
+    app = createApp(testAppOptions(h, pki));
+    tokens = await issueTestTokens(h.database.db, { admin: TEST_STAFF.admin, school: TEST_STAFF.school, operator: TEST_STAFF.operator, clinic: TEST_STAFF.clinic });
   }, 60_000);
   afterAll(async () => {
     await h.close();

@@ -45,67 +45,79 @@ function refusalOf(code: UnblockFailure): { readonly status: 400 | 403 | 404 | 4
   }
 }
 
+/** What block and unblock share: POST of one card in a guarded JSON body by a signed-in caller, answered 201 when done, 200 when it was so already. */
+interface CardActionRouteSpec<P extends string, B extends z.ZodType, A extends z.ZodType, X extends object> {
+  readonly path: P;
+  readonly summary: string;
+  readonly body: B;
+  readonly answer: A;
+  readonly descriptions: { readonly unchanged: string; readonly done: string; readonly forbidden: string };
+  /** Answers only this route gives (unblock: 409). */
+  readonly moreResponses: X;
+}
+
+/** 201 for a new block or unblock, 200 for one that was there already. */
+const createdStatus = (answer: { readonly created: boolean }): 200 | 201 => (answer.created ? 201 : 200);
+
 export function cardBlockRoutes(options: AppOptions): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
   const { db } = options.database;
   const signedIn = requirePrincipal(options);
   const bodyGuards = jsonBodyGuards({ bodyBytesMax: CARD_BLOCK_BODY_BYTES_MAX });
 
-  const blockRoute = createRoute({
-    method: 'post',
+  const cardActionRoute = <P extends string, B extends z.ZodType, A extends z.ZodType, X extends object>(spec: CardActionRouteSpec<P, B, A, X>) =>
+    createRoute({
+      method: 'post',
+      path: spec.path,
+      summary: spec.summary,
+      security: [{ bearer: [] }],
+      middleware: [signedIn, ...bodyGuards] as const,
+      request: { body: { content: { 'application/json': { schema: spec.body } }, required: true } },
+      responses: {
+        200: { content: { 'application/json': { schema: spec.answer } }, description: spec.descriptions.unchanged },
+        201: { content: { 'application/json': { schema: spec.answer } }, description: spec.descriptions.done },
+        400: errorResponse('request_invalid'),
+        401: errorResponse('not signed in'),
+        403: errorResponse(spec.descriptions.forbidden),
+        404: errorResponse('not_found: no such card'),
+        413: errorResponse('request_invalid; detail: body_too_large'),
+        415: errorResponse('request_invalid; detail: content_type_not_json'),
+        ...spec.moreResponses,
+      },
+    });
+  /** Who acts and when: the caller's scope (the clearing admin any card, staff their organisation's) and the clock. */
+  const actedBy = (principal: Principal): { readonly actor: ListActor; readonly at: string } => ({ actor: actorOf(principal), at: new Date(options.nowMs()).toISOString() });
+
+  const blockRoute = cardActionRoute({
     path: '/v1/cards/block',
     summary: 'Block a card: a deny-list entry in a new list version (blocking a blocked card changes nothing)',
-    security: [{ bearer: [] }],
-    middleware: [signedIn, ...bodyGuards] as const,
-    request: { body: { content: { 'application/json': { schema: z.strictObject({ cardNumber, reason: z.enum(DENY_REASONS) }) } }, required: true } },
-    responses: {
-      200: { content: { 'application/json': { schema: blockAnswer } }, description: 'the card was blocked already (created false)' },
-      201: { content: { 'application/json': { schema: blockAnswer } }, description: 'blocked' },
-      400: errorResponse('request_invalid'),
-      401: errorResponse('not signed in'),
-      403: errorResponse('cards of another organisation'),
-      404: errorResponse('not_found: no such card'),
-      413: errorResponse('request_invalid; detail: body_too_large'),
-      415: errorResponse('request_invalid; detail: content_type_not_json'),
-    },
+    body: z.strictObject({ cardNumber, reason: z.enum(DENY_REASONS) }),
+    answer: blockAnswer,
+    descriptions: { unchanged: 'the card was blocked already (created false)', done: 'blocked', forbidden: 'cards of another organisation' },
+    moreResponses: {},
   });
   app.openapi(blockRoute, async (c) => {
     const body = c.req.valid('json');
-    const result = await blockCard(db, { cardNumber: body.cardNumber, reason: body.reason, actor: actorOf(c.get('principal')), at: new Date(options.nowMs()).toISOString() });
-    if (!result.ok) {
-      const refusal = blockRefusalOf(result.code);
-      return c.json(refusal.error, refusal.status);
-    }
-    return c.json(result.block, result.block.created ? 201 : 200);
+    const result = await blockCard(db, { cardNumber: body.cardNumber, reason: body.reason, ...actedBy(c.get('principal')) });
+    if (result.ok) return c.json(result.block, createdStatus(result.block));
+    const refusal = blockRefusalOf(result.code);
+    return c.json(refusal.error, refusal.status);
   });
 
-  const unblockRoute = createRoute({
-    method: 'post',
+  const unblockRoute = cardActionRoute({
     path: '/v1/cards/unblock',
     summary: 'Unblock a card: removes its deny-list entry and publishes an `unblock` action (idempotent on idempotencyKey)',
-    security: [{ bearer: [] }],
-    middleware: [signedIn, ...bodyGuards] as const,
-    request: { body: { content: { 'application/json': { schema: z.strictObject({ cardNumber, idempotencyKey: z.string().min(8).max(128) }) } }, required: true } },
-    responses: {
-      200: { content: { 'application/json': { schema: unblockAnswer } }, description: 'a replay of the idempotency key: the first unblock' },
-      201: { content: { 'application/json': { schema: unblockAnswer } }, description: 'unblocked; the action waits for the card' },
-      400: errorResponse('request_invalid'),
-      401: errorResponse('not signed in'),
-      403: errorResponse('cards of another organisation, or a block it did not place'),
-      404: errorResponse('not_found: no such card'),
-      413: errorResponse('request_invalid; detail: body_too_large'),
-      415: errorResponse('request_invalid; detail: content_type_not_json'),
-      409: errorResponse('request_invalid; detail: card_not_blocked, card_replaced, idempotency_key_reused'),
-    },
+    body: z.strictObject({ cardNumber, idempotencyKey: z.string().min(8).max(128) }),
+    answer: unblockAnswer,
+    descriptions: { unchanged: 'a replay of the idempotency key: the first unblock', done: 'unblocked; the action waits for the card', forbidden: 'cards of another organisation, or a block it did not place' },
+    moreResponses: { 409: errorResponse('request_invalid; detail: card_not_blocked, card_replaced, idempotency_key_reused') },
   });
   app.openapi(unblockRoute, async (c) => {
     const body = c.req.valid('json');
-    const result = await unblockCard(db, { cardNumber: body.cardNumber, idempotencyKey: body.idempotencyKey, actor: actorOf(c.get('principal')), at: new Date(options.nowMs()).toISOString() });
-    if (!result.ok) {
-      const refusal = refusalOf(result.code);
-      return c.json(refusal.error, refusal.status);
-    }
-    return c.json(result.unblock, result.unblock.created ? 201 : 200);
+    const result = await unblockCard(db, { cardNumber: body.cardNumber, idempotencyKey: body.idempotencyKey, ...actedBy(c.get('principal')) });
+    if (result.ok) return c.json(result.unblock, createdStatus(result.unblock));
+    const refusal = refusalOf(result.code);
+    return c.json(refusal.error, refusal.status);
   });
   return app;
 }

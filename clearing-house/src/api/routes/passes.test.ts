@@ -1,29 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueTestTokens, testAppOptions, TEST_STAFF } from '../../../test/support/api.js';
 import { openHarness, type Harness } from '../../../test/support/harness.js';
-import { RecordingPaymentGateway } from '../../../test/support/payment-gateway.js';
-import { createTestPki, NOW_MS, OPERATOR_2_ID, OPERATOR_ID } from '../../../test/support/seed.js';
-import { createUser, issueSession } from '../../auth/sessions.js';
+import { createTestPki, OPERATOR_2_ID, OPERATOR_ID } from '../../../test/support/seed.js';
 import { currentListVersion, listSnapshot } from '../../lists/entries.js';
 import { createApp } from '../app.js';
 
 describe('POST /v1/passes (app.request)', () => {
   let h: Harness;
   let app: ReturnType<typeof createApp>;
-  const tokens = { admin: '', operator: '', otherOperator: '', school: '' };
+  let tokens: Record<'admin' | 'operator' | 'otherOperator' | 'school', string>;
 
   beforeAll(async () => {
     h = await openHarness('pglite', { cardCount: 2 });
     const pki = createTestPki();
-    app = createApp({ database: h.database, verifier: h.context.verifier, trust: pki.trust, crl: () => pki.crlWith([]), gateway: new RecordingPaymentGateway(), nowMs: () => NOW_MS });
-    const make = async (email: string, role: 'clearing_admin' | 'operator_staff' | 'school_staff', organisationId: string): Promise<string> => {
-      const user = await createUser(h.database.db, { email, role, organisationId });
-      if (!user.ok) throw new Error(user.code);
-      return (await issueSession(h.database.db, { userId: user.userId, nowMs: NOW_MS - 1000 })).token;
-    };
-    tokens.admin = await make('admin@onecard.vn', 'clearing_admin', 'clearing');
-    tokens.operator = await make('ops@hanoibus.vn', 'operator_staff', OPERATOR_ID);
-    tokens.otherOperator = await make('ops@bustwo.vn', 'operator_staff', OPERATOR_2_ID);
-    tokens.school = await make('staff@school42.vn', 'school_staff', 'school-42');
+    app = createApp(testAppOptions(h, pki));
+    tokens = await issueTestTokens(h.database.db, { admin: TEST_STAFF.admin, operator: TEST_STAFF.operator, otherOperator: TEST_STAFF.otherOperator, school: TEST_STAFF.school });
   }, 60_000);
   afterAll(async () => {
     await h.close();

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDeviceCsr, decodeEnvelope, generateEd25519KeyPair, issueDeviceCertificate, openPayloadFromCertificate, sealPayloadToCertificate, verifyEnvelope } from '@onecard/keys';
+import { issueTestTokens, testAppOptions, TEST_STAFF } from '../../../test/support/api.js';
 import { openHarness, type Harness } from '../../../test/support/harness.js';
 import { RecordingPaymentGateway } from '../../../test/support/payment-gateway.js';
-import { createTestPki, DAY_MS, insertDevicesDirect, NOW_MS, OPERATOR_ID, SCHOOL_ID, type TestPki } from '../../../test/support/seed.js';
-import { createUser, issueSession } from '../../auth/sessions.js';
+import { createTestPki, DAY_MS, insertDevicesDirect, NOW_MS, type TestPki } from '../../../test/support/seed.js';
 import { devices } from '../../db/schema/devices.js';
 import { registerDevice } from '../../devices/registry.js';
 import { FARE_FEED_CONTEXT, FARE_FEED_FILE_NAME, FARE_FEED_UPLOAD_BYTES_MAX, fareFeedPayloadSchema, FileDistributionStore, KEY_BUNDLE_CONTEXT, KEY_BUNDLE_UPLOAD_BYTES_MAX, keyBundlePayloadSchema } from '../../distribution/index.js';
@@ -41,24 +41,17 @@ describe('publishing endpoints (app.request)', () => {
   let bare: ReturnType<typeof createApp>;
   let device: Device;
   let otherDevice: Device;
-  const tokens = { admin: '', operator: '', school: '' };
+  let tokens: Record<'admin' | 'operator' | 'school', string>;
 
   beforeAll(async () => {
     h = await openHarness('pglite', { cardCount: 1 });
     const pki = createTestPki();
     directory = await mkdtemp(join(tmpdir(), 'onecard-publications-'));
     store = await FileDistributionStore.open({ directory, signer, nowMs: () => NOW_MS });
-    const common = { database: h.database, verifier: h.context.verifier, trust: pki.trust, crl: () => pki.crlWith([]), gateway: new RecordingPaymentGateway(), nowMs: () => NOW_MS };
+    const common = testAppOptions(h, pki);
     app = createApp({ ...common, distribution: store });
     bare = createApp(common);
-    const make = async (email: string, role: 'clearing_admin' | 'operator_staff' | 'school_staff', organisationId: string): Promise<string> => {
-      const user = await createUser(h.database.db, { email, role, organisationId });
-      if (!user.ok) throw new Error(user.code);
-      return (await issueSession(h.database.db, { userId: user.userId, nowMs: NOW_MS - 1000 })).token;
-    };
-    tokens.admin = await make('admin@onecard.vn', 'clearing_admin', 'clearing');
-    tokens.operator = await make('ops@hanoibus.vn', 'operator_staff', OPERATOR_ID);
-    tokens.school = await make('staff@school42.vn', 'school_staff', SCHOOL_ID);
+    tokens = await issueTestTokens(h.database.db, { admin: TEST_STAFF.admin, operator: TEST_STAFF.operator, school: TEST_STAFF.school });
     device = await registerRealDevice(h, pki, DEVICE_ID);
     otherDevice = await registerRealDevice(h, pki, OTHER_DEVICE_ID);
   }, 60_000);

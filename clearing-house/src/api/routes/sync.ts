@@ -60,7 +60,7 @@ const listRoute = (kind: ListKind, path: string) =>
 export function syncRoutes(options: AppOptions): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
   const { db } = options.database;
-  const ingestContext = { database: options.database, verifier: options.verifier, nowMs: options.nowMs, knownCards: new KnownCards() };
+  const ingestContext = { database: options.database, verifier: options.verifier, nowMs: options.nowMs, knownCards: new KnownCards(), posting: options.posting ?? 'inline' };
 
   app.openapi(uploadRoute, async (c) => {
     const { deviceId } = c.req.valid('param');
@@ -69,6 +69,7 @@ export function syncRoutes(options: AppOptions): OpenAPIHono<AppEnv> {
     const outcome = await ingestBatch(ingestContext, { deviceId, bytes });
     switch (outcome.kind) {
       case 'accepted':
+        if (ingestContext.posting === 'deferred') options.postingWorker?.nudge();
         return c.json({ status: 'accepted' as const, batchSeq: outcome.batchSeq, eventCount: outcome.eventCount }, 200);
       case 'duplicate':
         return c.json({ status: 'duplicate' as const, batchSeq: outcome.batchSeq }, 200);

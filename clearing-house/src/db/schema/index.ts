@@ -7,3 +7,4 @@ export * from './ledger.js';
 export * from './reconcile.js';
 export * from './topups.js';
 export * from './lists.js';
+export * from './schools.js';

@@ -198,18 +198,18 @@ export interface PostingInput {
   readonly beforeLedger?: (incomingStatus: ReadonlyMap<string, PostingStatus>) => Promise<void>;
 }
 
-const compareHeld = (a: HeldEvent, b: HeldEvent): number => {
-  const ka = cardKeyString(a);
-  const kb = cardKeyString(b);
-  if (ka !== kb) return ka < kb ? -1 : 1;
-  return a.tmc - b.tmc || a.deviceId - b.deviceId || a.seq - b.seq;
-};
+/** Held events by card key, then TMC, device, seq; each event's key is built once (a comparator building it would allocate two strings per comparison). */
+function sortHeld(events: readonly HeldEvent[]): HeldEvent[] {
+  const keyed = events.map((event) => ({ key: cardKeyString(event), event }));
+  keyed.sort((a, b) => (a.key !== b.key ? (a.key < b.key ? -1 : 1) : a.event.tmc - b.event.tmc || a.event.deviceId - b.event.deviceId || a.event.seq - b.event.seq));
+  return keyed.map((k) => k.event);
+}
 
 /** Posts what can be posted for the given cards (and incoming events). Call inside a transaction. */
 export async function postHeldEvents(db: Executor, input: PostingInput): Promise<PostingSummary> {
   const incoming = input.incoming ?? [];
   const allKeys = [...(input.keys ?? []), ...incoming.map((e) => ({ cardNumber: e.cardNumber, application: e.application }))];
-  const unique = [...new Map(allKeys.map((k) => [cardKeyString(k), k])).values()].sort((a, b) => (cardKeyString(a) < cardKeyString(b) ? -1 : 1));
+  const unique = [...new Map(allKeys.map((k) => [cardKeyString(k), k])).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, k]) => k);
   const empty = { postedEventCount: 0, transferCount: 0, exceptionCount: 0, incomingStatus: new Map<string, PostingStatus>() };
   if (unique.length === 0) {
     await input.beforeLedger?.(empty.incomingStatus);
@@ -217,7 +217,7 @@ export async function postHeldEvents(db: Executor, input: PostingInput): Promise
   }
   const locked = await lockStates(db, unique);
   const [stored, shadows] = await Promise.all([readHeld(db, unique), readShadows(db, unique)]);
-  const held = [...stored, ...incoming].sort(compareHeld);
+  const held = sortHeld([...stored, ...incoming]);
   if (held.length === 0) {
     await input.beforeLedger?.(empty.incomingStatus);
     return empty;

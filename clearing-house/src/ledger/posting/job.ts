@@ -40,11 +40,19 @@ async function takeQueued(db: Executor, queueRowCountMax: number): Promise<CardK
  * the job last looked, src/ingest/store-events.ts), cardCountMax per transaction, until the queue
  * is empty. A card blocked by a TMC gap leaves the queue; the next event of the card queues it again.
  */
-export async function postPendingEvents(db: Executor, options: { readonly cardCountMax?: number } = {}): Promise<{ readonly postedEventCount: number; readonly roundCount: number }> {
+export interface PostingJobOptions {
+  readonly cardCountMax?: number;
+  /** Checked between rounds: an aborted run returns after the round in flight (what it took stays posted or queued, never half). */
+  readonly signal?: AbortSignal;
+  /** Called after each committed round with that round's posted event count. */
+  readonly onRound?: (postedEventCount: number) => void;
+}
+
+export async function postPendingEvents(db: Executor, options: PostingJobOptions = {}): Promise<{ readonly postedEventCount: number; readonly roundCount: number }> {
   const cardCountMax = Math.min(options.cardCountMax ?? POSTING_JOB_CARD_COUNT_MAX, POSTING_JOB_CARD_COUNT_MAX);
   let postedEventCount = 0;
   let roundCount = 0;
-  while (roundCount < POSTING_JOB_ROUND_COUNT_MAX) {
+  while (roundCount < POSTING_JOB_ROUND_COUNT_MAX && options.signal?.aborted !== true) {
     const round = await withTransactionRetry(() =>
       db.transaction(async (tx) => {
         const keys = await takeQueued(tx, cardCountMax);
@@ -55,6 +63,7 @@ export async function postPendingEvents(db: Executor, options: { readonly cardCo
     if (round === undefined) break;
     roundCount += 1;
     postedEventCount += round.postedEventCount;
+    options.onRound?.(round.postedEventCount);
   }
   return { postedEventCount, roundCount };
 }

@@ -1,4 +1,8 @@
-/** A seeded PRNG (mulberry32): a city run is replayed from its seed. */
+/**
+ * A seeded PRNG (mulberry32) for tests and simulations: a failing model run
+ * or a city day is replayed from its seed. Not for secrets: keys, nonces and
+ * challenges come from node:crypto (card-os `secureRandom`).
+ */
 export class Random {
   #state: number;
 
@@ -6,6 +10,7 @@ export class Random {
     this.#state = seed >>> 0;
   }
 
+  /** A float in [0, 1). */
   next(): number {
     this.#state = (this.#state + 0x6d2b79f5) >>> 0;
     let t = this.#state;
@@ -25,6 +30,7 @@ export class Random {
     return item;
   }
 
+  /** A shuffled copy (Fisher–Yates); `items` is left as it was. */
   shuffle<T>(items: readonly T[]): T[] {
     const out = [...items];
     for (let i = out.length - 1; i > 0; i -= 1) {
