@@ -11,6 +11,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DesfireClient, JournaledCardStore, MemoryMedium, PcscClient, selectApplication, type CardStore, type DesfireCard } from '@onecard/card-os';
+import { toHex } from '@onecard/keys';
 import { ApduTrace } from './apdu-trace.js';
 import { describeToolRun, runTool, type ToolRun } from './tool-run.js';
 import { libnfcToolEnvironment, type InteropSetup, type InteropTool } from './interop-setup.js';
@@ -26,6 +27,7 @@ export const SLOT_WAIT_TIMEOUT_MS = 120_000;
 /** Right after an insertion pcscd may still be switching from the slot's previous card. */
 export const INSERTION_CHECK_ATTEMPTS_MAX = 5;
 export const INSERTION_CHECK_RETRY_MS = 300;
+const GET_UID_COMMAND_HEX = 'ffca000000';
 
 export class InteropRigError extends Error {
   override readonly name = 'InteropRigError';
@@ -148,6 +150,24 @@ export class LibfreefareRig {
     } finally {
       await channel.close();
     }
+  }
+
+  /**
+   * Why the tools cannot be judged on this machine, or undefined when they can. On some machines (first
+   * seen 2026-12-04; the same machine fails the same way on the earlier commit) libnfc 1.8's pcsc driver,
+   * in the card session after a re-insertion, fails SCardStatus right after its second GET DATA (UID)
+   * ("Get status failed"; the tool says it cannot connect) before sending the card anything else. The
+   * check: a card, nfc-list; a fresh card, mifare-desfire-info (reads only). Not understood yet (README).
+   */
+  async reinsertionProblem(uid: Uint8Array): Promise<string | undefined> {
+    await this.insertFreshCard({ uid });
+    const first = await this.run('nfc-list');
+    if (first.exitCode !== 0) return undefined; // a real failure: the tests say it
+    await this.insertFreshCard({ uid });
+    const second = await this.run('mifare-desfire-info');
+    const onlyGetUid = this.trace.exchanges.length > 0 && this.trace.exchanges.every((e) => toHex(e.command) === GET_UID_COMMAND_HEX);
+    await this.removeCard();
+    return second.exitCode !== 0 && onlyGetUid ? 'libnfc pcsc driver loses the card session after a re-insertion on this machine ("Get status failed" after GET DATA UID); see conformance-tests/src/interop/README.md' : undefined;
   }
 
   /** For assertion messages: how the tool ended, its output and the APDUs it exchanged (test card: made-up UID, zero keys). */

@@ -15,7 +15,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   changeKeySettings, createApplication, encodeKeySettings, getApplicationIDs, getDFNames, getFileIDs, getFreeMemory, getISOFileIDs,
   getKeySettings, getKeyVersion, getVersion, readData, selectApplication,
@@ -56,12 +56,19 @@ describe.skipIf(!readiness.ready)(suiteName, () => {
     return rigOrUndefined;
   };
   let workDir = '';
+  let environmentProblem: string | undefined;
 
   beforeAll(async () => {
     if (!readiness.ready) return;
     workDir = await mkdtemp(join(tmpdir(), 'onecard-interop-'));
     rigOrUndefined = await LibfreefareRig.open(readiness.setup);
+    environmentProblem = await rigOrUndefined.reinsertionProblem(CARD_UID);
+    if (environmentProblem !== undefined) console.warn(`libfreefare interop: skipped: ${environmentProblem}`);
   }, SETUP_TIMEOUT_MS);
+
+  beforeEach((context) => {
+    if (environmentProblem !== undefined) context.skip(environmentProblem);
+  });
 
   afterAll(async () => {
     await rigOrUndefined?.close();
