@@ -28,6 +28,14 @@ export const SLOT_WAIT_TIMEOUT_MS = 120_000;
 export const INSERTION_CHECK_ATTEMPTS_MAX = 5;
 export const INSERTION_CHECK_RETRY_MS = 300;
 const GET_UID_COMMAND_HEX = 'ffca000000';
+/**
+ * On some machines (first seen 2026-12-04, where the commit before this one fails the same way) libnfc
+ * 1.8's pcsc driver loses card sessions at random: right after its second GET DATA (UID) its SCardStatus
+ * fails ("Get status failed" with LIBNFC_LOG_LEVEL=3; the tool says it cannot connect) and it sends the
+ * card nothing else. Such a run says nothing about the card; the rig hands it to `onLostSession`
+ * (the suites skip that test with this reason). Not understood yet: see README.md.
+ */
+export const LOST_SESSION_REASON = 'libnfc pcsc driver lost the card session on this machine ("Get status failed" after GET DATA UID, nothing else sent); see conformance-tests/src/interop/README.md';
 
 export class InteropRigError extends Error {
   override readonly name = 'InteropRigError';
@@ -43,18 +51,21 @@ export class LibfreefareRig {
   /** The inserted card's image between taps, and its UID. */
   #inserted: { readonly store: CardStore; readonly uid: Uint8Array } | undefined;
 
-  private constructor(options: { setup: InteropSetup; pcsc: PcscClient; readerName: string }) {
+  readonly #onLostSession: (reason: string) => void;
+
+  private constructor(options: { setup: InteropSetup; pcsc: PcscClient; readerName: string; onLostSession: (reason: string) => void }) {
+    this.#onLostSession = options.onLostSession;
     this.#setup = options.setup;
     this.#pcsc = options.pcsc;
     this.#readerName = options.readerName;
     this.#toolEnv = libnfcToolEnvironment({ setup: options.setup, readerName: options.readerName, baseEnv: process.env });
   }
 
-  static async open(setup: InteropSetup): Promise<LibfreefareRig> {
+  static async open(setup: InteropSetup, options: { onLostSession?: (reason: string) => void } = {}): Promise<LibfreefareRig> {
     const pcsc = await PcscClient.open();
     try {
       const readerName = await pcsc.waitForReader(setup.reader, { timeoutMs: PCSC_EVENT_TIMEOUT_MS });
-      return new LibfreefareRig({ setup, pcsc, readerName });
+      return new LibfreefareRig({ setup, pcsc, readerName, onLostSession: options.onLostSession ?? (() => undefined) });
     } catch (error: unknown) {
       await pcsc.close();
       throw error;
@@ -123,6 +134,13 @@ export class LibfreefareRig {
 
   /** Runs a libnfc/libfreefare tool against the reader, after checking the card there is ours. */
   async run(tool: InteropTool, options: { args?: readonly string[]; stdin?: string; cwd?: string } = {}): Promise<ToolRun> {
+    const run = await this.#runOnce(tool, options);
+    const onlyGetUid = this.trace.exchanges.length > 0 && this.trace.exchanges.every((e) => toHex(e.command) === GET_UID_COMMAND_HEX);
+    if (run.exitCode !== 0 && onlyGetUid && run.stderr.includes("Can't connect")) this.#onLostSession(LOST_SESSION_REASON);
+    return run;
+  }
+
+  async #runOnce(tool: InteropTool, options: { args?: readonly string[]; stdin?: string; cwd?: string }): Promise<ToolRun> {
     await this.#assertOurCardInReader();
     this.trace.clear();
     return runTool({
@@ -150,24 +168,6 @@ export class LibfreefareRig {
     } finally {
       await channel.close();
     }
-  }
-
-  /**
-   * Why the tools cannot be judged on this machine, or undefined when they can. On some machines (first
-   * seen 2026-12-04; the same machine fails the same way on the earlier commit) libnfc 1.8's pcsc driver,
-   * in the card session after a re-insertion, fails SCardStatus right after its second GET DATA (UID)
-   * ("Get status failed"; the tool says it cannot connect) before sending the card anything else. The
-   * check: a card, nfc-list; a fresh card, mifare-desfire-info (reads only). Not understood yet (README).
-   */
-  async reinsertionProblem(uid: Uint8Array): Promise<string | undefined> {
-    await this.insertFreshCard({ uid });
-    const first = await this.run('nfc-list');
-    if (first.exitCode !== 0) return undefined; // a real failure: the tests say it
-    await this.insertFreshCard({ uid });
-    const second = await this.run('mifare-desfire-info');
-    const onlyGetUid = this.trace.exchanges.length > 0 && this.trace.exchanges.every((e) => toHex(e.command) === GET_UID_COMMAND_HEX);
-    await this.removeCard();
-    return second.exitCode !== 0 && onlyGetUid ? 'libnfc pcsc driver loses the card session after a re-insertion on this machine ("Get status failed" after GET DATA UID); see conformance-tests/src/interop/README.md' : undefined;
   }
 
   /** For assertion messages: how the tool ended, its output and the APDUs it exchanged (test card: made-up UID, zero keys). */

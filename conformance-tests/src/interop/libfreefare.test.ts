@@ -15,7 +15,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, type TestContext } from 'vitest';
 import {
   changeKeySettings, createApplication, encodeKeySettings, getApplicationIDs, getDFNames, getFileIDs, getFreeMemory, getISOFileIDs,
   getKeySettings, getKeyVersion, getVersion, readData, selectApplication,
@@ -25,7 +25,7 @@ import { parseDesfireInfo } from './desfire-info-report.js';
 import { interopReadiness } from './interop-setup.js';
 import { describeEv1Tools } from './libfreefare-ev1-suite.js';
 import { CARD_UID, SETUP_TIMEOUT_MS, TEST_TIMEOUT_MS, ZERO_DES_KEY, expectSuccess, value } from './libfreefare-expect.js';
-import { LibfreefareRig } from './libfreefare-rig.js';
+import { LibfreefareRig, LOST_SESSION_REASON } from './libfreefare-rig.js';
 import { ndefTextMessage } from './ndef-text-record.js';
 
 /** A made-up application that mifare-desfire-format must remove. */
@@ -56,21 +56,29 @@ describe.skipIf(!readiness.ready)(suiteName, () => {
     return rigOrUndefined;
   };
   let workDir = '';
-  let environmentProblem: string | undefined;
+  /** The running test, so that a run libnfc lost (LibfreefareRig onLostSession) skips it with the reason. */
+  let currentTest: TestContext | undefined;
+  let lostSessionCount = 0;
 
   beforeAll(async () => {
     if (!readiness.ready) return;
     workDir = await mkdtemp(join(tmpdir(), 'onecard-interop-'));
-    rigOrUndefined = await LibfreefareRig.open(readiness.setup);
-    environmentProblem = await rigOrUndefined.reinsertionProblem(CARD_UID);
-    if (environmentProblem !== undefined) console.warn(`libfreefare interop: skipped: ${environmentProblem}`);
+    rigOrUndefined = await LibfreefareRig.open(readiness.setup, {
+      onLostSession: (reason) => {
+        lostSessionCount += 1;
+        currentTest?.skip(reason);
+      },
+    });
   }, SETUP_TIMEOUT_MS);
 
   beforeEach((context) => {
-    if (environmentProblem !== undefined) context.skip(environmentProblem);
+    currentTest = context;
+    // Later tests build on earlier ones' card state (create-ndef, then write-ndef …): once libnfc lost a session, the rest is skipped too.
+    if (lostSessionCount > 0) context.skip(LOST_SESSION_REASON);
   });
 
   afterAll(async () => {
+    if (lostSessionCount > 0) console.warn(`libfreefare interop: ${lostSessionCount} test(s) skipped: ${LOST_SESSION_REASON}`);
     await rigOrUndefined?.close();
     if (workDir !== '') await rm(workDir, { recursive: true, force: true });
   });

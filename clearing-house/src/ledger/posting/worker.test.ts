@@ -16,6 +16,8 @@ const AT = '2026-12-04T01:00:00.000Z';
 /** Far longer than any wait below: a worker sleeping this long only posts when nudged or drained. */
 const ASLEEP_MS = 600_000;
 const WAIT = { timeout: 15_000, interval: 20 };
+/** Longer than WAIT: on a loaded machine a test may wait most of it. */
+const TEST_TIMEOUT_MS = 30_000;
 
 const topUp = (cardNumber: string, tmc: number, beforeVnd: number, amountVnd: number): EventInput => ({ at: AT, kind: 'top-up', application: 'transit', cardNumber, tmc, amountVnd, balanceBeforeVnd: beforeVnd, balanceAfterVnd: beforeVnd + amountVnd, operatorId: OPERATOR_ID });
 const fare = (cardNumber: string, tmc: number, beforeVnd: number): EventInput => ({ at: AT, kind: 'fare', application: 'transit', cardNumber, tmc, amountVnd: 7000, balanceBeforeVnd: beforeVnd, balanceAfterVnd: beforeVnd - 7000, operatorId: OPERATOR_ID, routeId: '32' });
@@ -53,7 +55,7 @@ describe.each(testBackends())('posting worker (%s)', (backend) => {
     expect(stats.roundCount).toBeGreaterThanOrEqual(2); // one card per round
     expect(await balanceOf(h.database.db, purseAccount(a, 'transit').id)).toBe(43_000);
     expect(await balanceOf(h.database.db, purseAccount(b, 'transit').id)).toBe(13_000);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('sleeps while the queue is empty and wakes when nudged', async () => {
     const card = h.cardNumbers[2] ?? '';
@@ -69,7 +71,7 @@ describe.each(testBackends())('posting worker (%s)', (backend) => {
     }, WAIT);
     expect((await worker.stop()).postedEventCount).toBe(1);
     expect(await balanceOf(h.database.db, purseAccount(card, 'transit').id)).toBe(30_000);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('drain posts everything stored before it and resolves; a card with a TMC gap stays held, not lost', async () => {
     const [c, d] = [h.cardNumbers[3] ?? '', h.cardNumbers[4] ?? ''];
@@ -83,7 +85,7 @@ describe.each(testBackends())('posting worker (%s)', (backend) => {
     expect(await balanceOf(h.database.db, purseAccount(c, 'transit').id)).toBe(33_000);
     expect(await heldCount()).toBe(1);
     expect((await ledgerTotals(h.database.db)).recomputedMatches).toBe(true);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('a server ingesting deferred wakes its worker with each stored batch', async () => {
     const card = h.cardNumbers[5] ?? '';
@@ -102,7 +104,7 @@ describe.each(testBackends())('posting worker (%s)', (backend) => {
       expect(await balanceOf(h.database.db, purseAccount(card, 'transit').id)).toBe(18_000);
     }, WAIT);
     expect((await worker.stop()).postedEventCount).toBe(2);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('records a failing run by class and code only, backs off, and still stops at once', async () => {
     const failing = {
@@ -117,7 +119,7 @@ describe.each(testBackends())('posting worker (%s)', (backend) => {
     expect(stats).toMatchObject({ postedEventCount: 0, lastFailure: 'Error 57P01' });
     expect(stats.consecutiveFailureCount).toBe(stats.failureCount);
     expect(failures.every((f) => f === 'Error 57P01')).toBe(true);
-  });
+  }, TEST_TIMEOUT_MS);
 });
 
 describe('posting worker options and failure descriptions', () => {
