@@ -78,7 +78,7 @@ describe.skipIf(!readiness.ready)(suiteName, () => {
   });
 
   afterAll(async () => {
-    if (lostSessionCount > 0) console.warn(`libfreefare interop: ${lostSessionCount} test(s) skipped: ${LOST_SESSION_REASON}`);
+    if (lostSessionCount > 0) console.warn(`libfreefare interop: the test with the lost session and every later one skipped: ${LOST_SESSION_REASON}`);
     await rigOrUndefined?.close();
     if (workDir !== '') await rm(workDir, { recursive: true, force: true });
   });
