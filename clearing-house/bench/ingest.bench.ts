@@ -23,6 +23,7 @@ import { KnownCards } from '../src/ingest/known-cards.js';
 import { EVENT_COPY_COLUMNS, eventCopyRow } from '../src/ingest/store-events.js';
 import { postPendingEvents } from '../src/ledger/posting/job.js';
 import { forkPostingWorker, type PostingWorkerProcess } from '../src/ledger/posting/worker-fork.js';
+import { startPostingWorker } from '../src/ledger/posting/worker.js';
 import { reconciliationSummary } from '../src/reconcile/exception-queries.js';
 import { settlementForDay } from '../src/reconcile/settlement-queries.js';
 import { cpuSecondsBetween, cpuSnapshot, machineReferenceUs, sampleCpu, type CpuSnapshot } from './cpu.js';
@@ -144,18 +145,6 @@ async function timedPostingJob(database: Database): Promise<{ seconds: number; p
   return { seconds: (performance.now() - started) / MS_PER_S, postedEventCount: result.postedEventCount };
 }
 
-/** The posting job run in rounds until `done()` says ingest has finished, then once more to drain what is left. */
-async function postingJobAlongside(database: Database, done: () => boolean): Promise<{ postedEventCount: number }> {
-  let postedEventCount = 0;
-  while (!done()) {
-    const result = await postPendingEvents(database.db);
-    postedEventCount += result.postedEventCount;
-    if (result.postedEventCount === 0) await new Promise((resolve) => setTimeout(resolve, POSTING_IDLE_MS));
-  }
-  postedEventCount += (await postPendingEvents(database.db)).postedEventCount;
-  return { postedEventCount };
-}
-
 async function cpuLine(database: Database, since: CpuSnapshot, eventCount: number, more: { readonly workerCpuS?: number; readonly until?: CpuSnapshot } = {}): Promise<string> {
   const { clientS, serverS } = cpuSecondsBetween(since, more.until ?? (await cpuSnapshot(database)));
   const workerCpuS = more.workerCpuS ?? 0;
@@ -165,16 +154,13 @@ async function cpuLine(database: Database, since: CpuSnapshot, eventCount: numbe
 
 /** The posting worker in its own process, started (tsx compiled, connected) before the clock starts. */
 async function startedWorkerProcess(databaseUrl: string): Promise<PostingWorkerProcess> {
-  let ready: () => void = () => undefined;
-  const started = new Promise<void>((resolve) => (ready = resolve));
   const worker = forkPostingWorker({
     databaseUrl,
     onOutput: (line) => {
-      if (line === 'posting-worker: started') ready();
-      else if (line.includes('run failed')) console.error(line);
+      if (line.includes('run failed')) console.error(line);
     },
   });
-  await started;
+  await worker.started;
   return worker;
 }
 
@@ -215,13 +201,12 @@ async function hanoiRun(url: string, fraction: number): Promise<void> {
     const overlapped = posting === 'deferred' && options.postDuringIngest === 'yes';
     const workerProcess = overlapped && options.postingWorker === 'process' ? await startedWorkerProcess(benchUrl) : undefined;
     let workerCpuS = 0;
-    let ingestDone = false;
     const cpuAtStart = await cpuSnapshot(database);
     const sampler = sampleCpu(database); // the worker process's backends close before the end
     const started = performance.now();
-    const alongside = overlapped && workerProcess === undefined ? postingJobAlongside(database, () => ingestDone) : undefined;
+    // In this process: the same worker, sharing this event loop with ingest.
+    const alongside = overlapped && workerProcess === undefined ? startPostingWorker({ db: database.db, idleMs: POSTING_IDLE_MS, idleMsMax: POSTING_IDLE_MS }) : undefined;
     const ingest = await ingestAll(database, uploads, { concurrency: Number(options.concurrency), posting });
-    ingestDone = true;
     const ingestEndSeconds = (performance.now() - started) / MS_PER_S;
     const sinceIngestEnd = (): number => (performance.now() - started) / MS_PER_S - ingestEndSeconds;
     let job: { readonly seconds: number; readonly postedEventCount: number };
@@ -229,7 +214,7 @@ async function hanoiRun(url: string, fraction: number): Promise<void> {
       const ended = await workerProcess.drain();
       workerCpuS = ended.cpuUs / (MS_PER_S * MS_PER_S);
       job = { postedEventCount: ended.stats.postedEventCount, seconds: sinceIngestEnd() };
-    } else if (alongside !== undefined) job = { postedEventCount: (await alongside).postedEventCount, seconds: sinceIngestEnd() };
+    } else if (alongside !== undefined) job = { postedEventCount: (await alongside.drain()).postedEventCount, seconds: sinceIngestEnd() };
     else if (posting === 'deferred') job = await timedPostingJob(database);
     else job = { seconds: 0, postedEventCount: 0 };
     if (posting === 'deferred' && job.postedEventCount !== tapCount) throw new Error(`posting job posted ${job.postedEventCount} of ${tapCount} taps`);

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateEd25519KeyPair } from '@onecard/keys';
+import { issueTestTokens, TEST_STAFF } from '../../test/support/api.js';
 import { openHarness, type Harness } from '../../test/support/harness.js';
 import { DeviceJournal } from '../../test/support/journal.js';
 import { RecordingPaymentGateway } from '../../test/support/payment-gateway.js';
-import { createTestPki, insertDevicesDirect, issueTestCertificate, NOW_MS, OPERATOR_2_ID, OPERATOR_ID, type TestPki } from '../../test/support/seed.js';
-import { createUser, issueSession } from '../auth/sessions.js';
+import { createTestPki, insertDevicesDirect, issueTestCertificate, NOW_MS, OPERATOR_ID, type TestPki } from '../../test/support/seed.js';
 import { BATCH_BYTES_MAX } from '../ingest/ingest-batch.js';
 import { createApp } from './app.js';
 
@@ -16,23 +16,14 @@ describe('clearing-house HTTP API (app.request)', () => {
   let app: ReturnType<typeof createApp>;
   const gateway = new RecordingPaymentGateway();
   const bus = new DeviceJournal({ deviceId: 5001 });
-  const tokens = { admin: '', operator: '', otherOperator: '', school: '', expired: '' };
+  let tokens: Record<'admin' | 'operator' | 'otherOperator' | 'school' | 'expired', string>;
 
   beforeAll(async () => {
     h = await openHarness('pglite', { cardCount: 3 });
     pki = createTestPki();
     await insertDevicesDirect(h.database.db, [bus]);
     app = createApp({ database: h.database, verifier: h.context.verifier, trust: pki.trust, crl: () => pki.crlWith([]), gateway, nowMs: () => NOW_MS });
-    const make = async (email: string, role: 'clearing_admin' | 'operator_staff' | 'school_staff', organisationId: string, ttlMs?: number): Promise<string> => {
-      const user = await createUser(h.database.db, { email, role, organisationId });
-      if (!user.ok) throw new Error(user.code);
-      return (await issueSession(h.database.db, { userId: user.userId, nowMs: NOW_MS - 1000, ...(ttlMs === undefined ? {} : { ttlMs }) })).token;
-    };
-    tokens.admin = await make('admin@onecard.vn', 'clearing_admin', 'clearing');
-    tokens.operator = await make('ops@hanoibus.vn', 'operator_staff', OPERATOR_ID);
-    tokens.otherOperator = await make('ops@bustwo.vn', 'operator_staff', OPERATOR_2_ID);
-    tokens.school = await make('staff@school42.vn', 'school_staff', 'school-42');
-    tokens.expired = await make('late@hanoibus.vn', 'operator_staff', OPERATOR_ID, 500);
+    tokens = await issueTestTokens(h.database.db, { admin: TEST_STAFF.admin, operator: TEST_STAFF.operator, otherOperator: TEST_STAFF.otherOperator, school: TEST_STAFF.school, expired: { email: 'late@hanoibus.vn', role: 'operator_staff', organisationId: OPERATOR_ID, ttlMs: 500 } });
   }, 60_000);
   afterAll(async () => {
     await h.close();

@@ -94,6 +94,7 @@ describe.skipIf(!hasPostgres)('deferred posting survives its worker process bein
       });
     });
     expect(code).toBe(2);
+    await expect(worker.started).rejects.toThrow('exited before it started (exit 2)');
     expect(lines.join('\n')).toContain('DATABASE_URL must name a PostgreSQL database');
   }, 30_000);
 });

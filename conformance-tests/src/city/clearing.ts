@@ -107,9 +107,10 @@ export async function openCityClearingHouse(input: {
     const url = `http://${input.host}:${listening.port}`;
     payments = await openPaymentGateway(input.env, { webhookUrl: `${url}/v1/webhooks/payments` });
     const nowMs = (): number => Date.now();
+    const listSigner = { keyId: input.keys.listSigner.keyId, secretKey: input.keys.listSigner.keyPair.secretKey };
     const adminToken = await clearingAdminToken(database.db, nowMs());
     // Signed with the list-signing key: the key the validators' sync agents verify feeds with (SYNC-PROTOCOL.md "Fare feeds").
-    const distribution = await FileDistributionStore.open({ directory: join(input.dataDir, DISTRIBUTION_DIR_NAME), signer: { keyId: input.keys.listSigner.keyId, secretKey: input.keys.listSigner.keyPair.secretKey }, nowMs });
+    const distribution = await FileDistributionStore.open({ directory: join(input.dataDir, DISTRIBUTION_DIR_NAME), signer: listSigner, nowMs });
     const api = createApp({
       database,
       verifier: new Ed25519BulkVerifier({ cachedKeyCountMax: VERIFIER_CACHED_KEY_COUNT_MAX }),
@@ -117,7 +118,7 @@ export async function openCityClearingHouse(input: {
       crl: () => input.keys.crl(nowMs()),
       gateway: payments.gateway,
       nowMs,
-      encodeList: listEncoder({ signer: { keyId: input.keys.listSigner.keyId, secretKey: input.keys.listSigner.keyPair.secretKey }, nowMs }),
+      encodeList: listEncoder({ signer: listSigner, nowMs }),
       distribution,
     });
     // The demo dashboard is the clearing admin's view, served on the loopback interface only (no login in the embedded city).

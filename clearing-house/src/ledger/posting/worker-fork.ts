@@ -10,6 +10,8 @@ const WORKER_PROCESS_PATH = fileURLToPath(new URL('./worker-process.ts', import.
 
 export interface PostingWorkerProcess {
   readonly child: ChildProcess;
+  /** Resolves once the process is connected and posting; rejects if it exits before (a bad URL …). */
+  readonly started: Promise<void>;
   /** Posts until the queue is empty, then the process exits: its totals and CPU. */
   drain(): Promise<EndedMessage>;
   /** SIGKILL: what the round in flight took rolls back into the queue. */
@@ -36,13 +38,23 @@ export function forkPostingWorker(input: ForkPostingWorkerInput): PostingWorkerP
       resolve({ code, signal });
     }));
   let ended: EndedMessage | undefined;
+  let markStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve, reject) => {
+    markStarted = resolve;
+    void exited.then(({ code, signal }) => {
+      reject(new Error(`posting worker process exited before it started (exit ${code ?? signal ?? 'unknown'})`));
+    });
+  });
+  started.catch(() => undefined); // callers that never await it (a process killed on purpose) leave no unhandled rejection
   child.on('message', (message: unknown) => {
     if (typeof message !== 'object' || message === null || !('type' in message)) return;
-    if (message.type === 'ended') ended = message as EndedMessage;
+    if (message.type === 'started') markStarted();
+    else if (message.type === 'ended') ended = message as EndedMessage;
     else if (message.type === 'round') input.onRound?.();
   });
   return {
     child,
+    started,
     async drain() {
       child.send({ type: 'drain' });
       const { code, signal } = await exited;

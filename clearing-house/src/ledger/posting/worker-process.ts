@@ -2,7 +2,7 @@
  * The posting worker as its own process, beside API servers that ingest with `posting: 'deferred'`:
  *   DATABASE_URL=postgres://… npm run posting-worker -w clearing-house
  * PostgreSQL only (an embedded PGlite belongs to one process: run startPostingWorker in that process).
- * SIGTERM / SIGINT stop it after the round in flight. Started by child_process.fork, it also obeys
+ * SIGTERM / SIGINT stop it after the round in flight. Started by child_process.fork, it says `{ type: 'started' }` once posting and obeys
  * `{ type: 'drain' }`: post until the queue is empty, answer `{ type: 'ended', how, stats, cpuUs }`, exit.
  * ONECARD_POSTING_CARDS_PER_ROUND (optional, 1..POSTING_JOB_CARD_COUNT_MAX) sets the cards per transaction.
  * Every PROGRESS_INTERVAL_MS it logs one line of totals (counts and rates only, no card data).
@@ -76,3 +76,4 @@ process.on('message', (message: unknown) => {
 });
 process.on('disconnect', () => void end('stop'));
 console.log('posting-worker: started');
+process.send?.({ type: 'started' });
